@@ -1,0 +1,56 @@
+// The README's test command: installs what the tests need, then runs every test project
+// (node, jsdom, real Chromium, and later storybook / e2e) and ends with one plain line
+// `N passed, N failed` carrying the real totals.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ensureChromium } from './ensure-chromium.mjs';
+
+ensureChromium();
+
+const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
+const outDir = new URL('../.vitest/', import.meta.url).pathname;
+mkdirSync(outDir, { recursive: true });
+const jsonPath = `${outDir}results.json`;
+rmSync(jsonPath, { force: true });
+
+const checks = [];
+function step(name, cmd, args) {
+  console.log(`\n── ${name} ──`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  checks.push({ name, ok: r.status === 0 });
+  return r.status === 0;
+}
+
+step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+step('lint', bin('eslint'), ['.']);
+step('vitest', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${jsonPath}`,
+  ...process.argv.slice(2),
+]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  const report = JSON.parse(readFileSync(jsonPath, 'utf8'));
+  passed = report.numPassedTests;
+  failed = report.numFailedTests;
+  skipped = report.numPendingTests + report.numTodoTests;
+  // A test file that failed to load counts as a failure even though it ran no test.
+  const brokenFiles = report.testResults.filter(
+    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+  ).length;
+  failed += brokenFiles;
+} catch (error) {
+  console.error(`Could not read vitest's results (${jsonPath}): ${error.message}`);
+  failed += 1;
+}
+
+const failedChecks = checks.filter((c) => !c.ok && c.name !== 'vitest').map((c) => c.name);
+if (failedChecks.length) console.error(`\nFailed checks: ${failedChecks.join(', ')}`);
+const ok = failed === 0 && failedChecks.length === 0 && checks.every((c) => c.ok);
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(ok ? 0 : 1);
