@@ -28,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['{src,machines,server,scripts}/**/*.test.ts'],
+          include: ['{src,machines,server,scripts,fixtures,bench}/**/*.test.ts'],
           exclude: ['**/*.dom.test.*', '**/*.browser.test.*'],
         },
       },

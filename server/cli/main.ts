@@ -1,0 +1,218 @@
+import type { Readable } from 'node:stream';
+import { SessionAnalysis } from '../../src/projections/analysis.ts';
+import {
+  FINDING_CODES,
+  countBySeverity,
+  findings,
+  type Finding,
+  type Severity,
+} from '../../src/projections/findings.ts';
+import { summarise, type SessionSummary } from '../../src/projections/summary.ts';
+import { loadSessionFile, UserError, type Loaded } from './load.ts';
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  stdin?: Readable;
+}
+
+const USAGE = `signalscope — inspect WebRTC signaling captures
+
+Usage:
+  signalscope summary [--json] [--partial] FILE   counts of events, frames, requests, outcomes, methods
+  signalscope check [--json] [--partial] [--min-severity error|warning|info] FILE
+                                                  findings (code, seq, message); exit 1 when any is an error
+  signalscope codes [--json]                      every finding code with its severity and meaning
+  signalscope help
+
+FILE is a signalscope capture (docs/capture-format.md), or - for standard input; the kind
+of file is judged by its content. A capture with format errors is refused, naming line and
+field; --partial reads the lines that could be read and says so.
+
+Exit status: 0 ok, 1 check found an error, 2 the file or the command line is unusable.
+`;
+
+interface Args {
+  command: string | undefined;
+  json: boolean;
+  partial: boolean;
+  minSeverity: Severity;
+  file: string | undefined;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { command: undefined, json: false, partial: false, minSeverity: 'info', file: undefined };
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k] ?? '';
+    if (a === '--json') args.json = true;
+    else if (a === '--partial') args.partial = true;
+    else if (a === '--min-severity') {
+      const v = argv[++k];
+      if (v !== 'error' && v !== 'warning' && v !== 'info') {
+        throw new UserError(`--min-severity takes error, warning or info, not ${v === undefined ? 'nothing' : `"${v}"`}`);
+      }
+      args.minSeverity = v;
+    } else if (a === '-h' || a === '--help') args.command = 'help';
+    else if (a.startsWith('--')) throw new UserError(`unknown option ${a}`);
+    else if (args.command === undefined) args.command = a;
+    else if (args.file === undefined) args.file = a;
+    else throw new UserError(`unexpected argument "${a}": give one FILE`);
+  }
+  return args;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Runs the CLI; returns the exit status. Never throws for user errors. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    io.stderr(`signalscope: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    switch (args.command) {
+      case undefined:
+      case 'help':
+        io.stdout(USAGE);
+        return 0;
+      case 'codes':
+        return codes(args, io);
+      case 'summary':
+      case 'check': {
+        if (args.file === undefined) throw new UserError(`${args.command} needs a FILE`);
+        const loaded = await loadSessionFile(args.file, io.stdin);
+        if (args.command === 'summary') return summary(args, loaded, io);
+        return check(args, loaded, io);
+      }
+      default:
+        io.stderr(`signalscope: unknown command "${args.command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof UserError) {
+      io.stderr(`signalscope: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`signalscope: internal error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 70;
+  }
+}
+
+function refuse(loaded: Loaded, io: Io): number {
+  io.stderr(`signalscope: ${loaded.path} has ${loaded.errors.length === 1 ? 'a problem' : `${loaded.errors.length} problems`} and was not read:\n`);
+  for (const e of loaded.errors.slice(0, 20)) io.stderr(`  ${e.message}\n`);
+  if (loaded.errors.length > 20) io.stderr(`  … and ${loaded.errors.length - 20} more\n`);
+  io.stderr(`Use --partial to read the ${loaded.log.length} events that could be read.\n`);
+  return 2;
+}
+
+function summary(args: Args, loaded: Loaded, io: Io): number {
+  if (loaded.partial && !args.partial) return refuse(loaded, io);
+  const a = new SessionAnalysis(loaded.log).update();
+  const s = summarise(a);
+  const out = {
+    file: loaded.path,
+    partial: loaded.partial,
+    ...(loaded.partial ? { skippedLines: loaded.errors.length } : {}),
+    ...s,
+  };
+  if (args.json) {
+    io.stdout(`${JSON.stringify(out)}\n`);
+    return 0;
+  }
+  io.stdout(formatSummary(loaded, s));
+  return 0;
+}
+
+function formatSummary(loaded: Loaded, s: SessionSummary): string {
+  const lines: string[] = [];
+  const src = loaded.header?.source;
+  lines.push(`${loaded.path}${loaded.partial ? '  (PARTIAL: some lines could not be read)' : ''}`);
+  if (loaded.header) lines.push(`  created ${loaded.header.created}, source ${src?.kind ?? '?'}`);
+  lines.push(`  ${s.events} events over ${(s.durationMs / 1000).toFixed(1)} s, ${s.connections} connection(s), dialect ${s.dialect}`);
+  lines.push(`  frames         ${s.frames} (${s.invalidFrames} invalid, ${s.binaryFrames} binary)`);
+  lines.push(`  requests       ${s.requests}: ${s.answered} answered, ${s.errorResponses} error responses, ${s.unanswered} unanswered (${s.timedOut} timed out, ${s.cut} cut, ${s.pendingAtEnd} pending at end)`);
+  lines.push(`  responses      ${s.responses} (${s.orphanResponses} orphan, ${s.lateResponses} late)`);
+  lines.push(`  notifications  ${s.notifications}`);
+  if (s.latency.p50 !== null) {
+    lines.push(`  latency        p50 ${fmt(s.latency.p50)} ms, p95 ${fmt(s.latency.p95)} ms, max ${fmt(s.latency.max)} ms`);
+  }
+  const methods = Object.entries(s.methods).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
+  if (methods.length) {
+    lines.push('  methods');
+    const w = Math.max(...methods.map(([m]) => m.length));
+    for (const [m, n] of methods) lines.push(`    ${JSON.stringify(m).slice(1, -1).padEnd(w)}  ${n}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function fmt(n: number | null): string {
+  return n === null ? '-' : n.toFixed(1);
+}
+
+function check(args: Args, loaded: Loaded, io: Io): number {
+  const list: Finding[] = [];
+  const formatProblems = loaded.errors.map((e) => ({
+    code: 'capture-format' as const,
+    severity: 'error' as const,
+    line: e.line,
+    field: e.field,
+    message: e.message,
+  }));
+  if (loaded.partial && !args.partial) {
+    if (args.json) {
+      io.stdout(`${JSON.stringify({ file: loaded.path, partial: true, counts: { error: formatProblems.length, warning: 0, info: 0 }, findings: formatProblems })}\n`);
+    } else {
+      for (const p of formatProblems) io.stdout(`error    capture-format  ${p.message}\n`);
+      io.stdout(`${loaded.path}: the file has format errors; use --partial to check the ${loaded.log.length} events that could be read\n`);
+    }
+    return 1;
+  }
+  const a = new SessionAnalysis(loaded.log).update();
+  list.push(...findings(a));
+  const shown = list.filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK[args.minSeverity]);
+  const counts = countBySeverity(list);
+  counts.error += formatProblems.length;
+  const hasError = counts.error > 0;
+  if (args.json) {
+    io.stdout(
+      `${JSON.stringify({
+        file: loaded.path,
+        partial: loaded.partial,
+        counts,
+        findings: [
+          ...formatProblems,
+          ...shown.map((f) => ({ code: f.code, severity: f.severity, seq: f.seq, conn: f.conn, message: f.message })),
+        ],
+      })}\n`,
+    );
+    return hasError ? 1 : 0;
+  }
+  for (const p of formatProblems) io.stdout(`error    capture-format  ${p.message}\n`);
+  for (const f of shown) {
+    io.stdout(`${f.severity.padEnd(8)} ${f.code.padEnd(22)} seq ${String(f.seq).padEnd(6)} ${f.conn ? `${f.conn}: ` : ''}${printable(f.message)}\n`);
+  }
+  io.stdout(`${loaded.path}${loaded.partial ? ' (partial)' : ''}: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info\n`);
+  return hasError ? 1 : 0;
+}
+
+/** Keeps control characters from a capture out of the terminal. */
+function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replace(/\n/g, '\\n');
+}
+
+function codes(args: Args, io: Io): number {
+  const entries = Object.entries(FINDING_CODES);
+  if (args.json) {
+    io.stdout(`${JSON.stringify(Object.fromEntries(entries))}\n`);
+    return 0;
+  }
+  const w = Math.max(...entries.map(([c]) => c.length));
+  io.stdout(`${'capture-format'.padEnd(w)}  error    A capture line that cannot be read (line and field named).\n`);
+  for (const [code, info] of entries) io.stdout(`${code.padEnd(w)}  ${info.severity.padEnd(8)} ${info.description}\n`);
+  return 0;
+}

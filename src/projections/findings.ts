@@ -1,0 +1,287 @@
+import { KIND_CODE, type SessionAnalysis } from './analysis.ts';
+import { TYPE_CODE } from '../session/SessionLog.ts';
+import { PC_EVENT_NAMES, type PcEvent, type UnknownEvent, type WsErrorEvent } from '../session/events.ts';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  readonly code: FindingCode;
+  readonly severity: Severity;
+  /** The seq of the event the finding is about. */
+  readonly seq: number;
+  /** Its index in the log. */
+  readonly index: number;
+  readonly conn: string | undefined;
+  readonly message: string;
+  /** Indexes of other events involved (the request of a response, the close that cut…). */
+  readonly related?: readonly number[];
+}
+
+/**
+ * Every finding code, with its severity and what it means. Codes are stable: scripts may
+ * rely on them (docs/findings.md lists the same).
+ */
+export const FINDING_CODES = {
+  'invalid-frame': {
+    severity: 'error',
+    description: 'A text frame that is not a protoo message; protoo drops it.',
+  },
+  'binary-frame': {
+    severity: 'info',
+    description: 'A binary frame; protoo ignores binary frames.',
+  },
+  'error-response': {
+    severity: 'warning',
+    description: 'A request was answered with an error (code and reason).',
+  },
+  'request-timeout': {
+    severity: 'error',
+    description:
+      "A request got no answer within protoo's timeout (client 1500·(15+0.1·pending) ms, server 2000·(15+0.1·pending) ms).",
+  },
+  'late-response': {
+    severity: 'warning',
+    description: 'A response came after its request had timed out; protoo drops it.',
+  },
+  'request-cut': {
+    severity: 'warning',
+    description: 'A request was pending when its connection closed; its answer cannot come any more.',
+  },
+  'pending-at-end': {
+    severity: 'info',
+    description: 'A request still waiting for its answer when the session ends (its timeout not yet reached).',
+  },
+  'orphan-response': {
+    severity: 'warning',
+    description: 'A response whose id matches no request sent the other way on the same connection.',
+  },
+  'duplicate-response': {
+    severity: 'warning',
+    description: 'A second response to a request that was already answered.',
+  },
+  'id-reused': {
+    severity: 'warning',
+    description:
+      'A request reused the id of a request still pending on the same connection and direction; protoo replaces the pending entry, and the earlier request can only time out.',
+  },
+  'consumer-not-accepted': {
+    severity: 'warning',
+    description:
+      'The client rejected or never answered a newConsumer / newDataConsumer request; the server keeps that consumer paused (mediasoup-demo only resumes it on accept).',
+  },
+  'unknown-method': {
+    severity: 'warning',
+    description: "A method the connection's mediasoup-demo dialect does not have.",
+  },
+  'missing-field': {
+    severity: 'warning',
+    description: 'A data field the method needs is missing.',
+  },
+  'wrong-type': {
+    severity: 'warning',
+    description: 'A data field has the wrong type.',
+  },
+  'other-dialect-shape': {
+    severity: 'warning',
+    description: "A message shaped like the other mediasoup-demo dialect's.",
+  },
+  'wrong-kind': {
+    severity: 'warning',
+    description: 'A request sent as a notification, or the other way round, for the dialect.',
+  },
+  'wrong-direction': {
+    severity: 'warning',
+    description: 'A method sent in the direction it never travels (e.g. newConsumer from the client).',
+  },
+  'deprecated-method': {
+    severity: 'info',
+    description: 'A method name from an old mediasoup-demo release.',
+  },
+  'validation-warning': {
+    severity: 'warning',
+    description: 'Another catalog check on the message failed.',
+  },
+  'dialect-conflict': {
+    severity: 'warning',
+    description: 'The connection shows evidence of both mediasoup-demo dialects.',
+  },
+  'closed-by-server': {
+    severity: 'info',
+    description: 'The server closed the connection with code 4000; protoo-client does not reconnect.',
+  },
+  'connection-dropped': {
+    severity: 'warning',
+    description: 'The socket closed with a code other than 1000 / 4000 (e.g. 1006); protoo-client reconnects.',
+  },
+  'ws-error': {
+    severity: 'warning',
+    description: 'The socket reported an error.',
+  },
+  'unknown-event': {
+    severity: 'info',
+    description: 'An event type this version of signalscope does not know; it is kept and shown as is.',
+  },
+  'unknown-pc-event': {
+    severity: 'info',
+    description: 'A pc event name that is not in the webrtc-internals update log.',
+  },
+  'time-regression': {
+    severity: 'warning',
+    description: 'An event has an earlier time than the one before it.',
+  },
+} as const satisfies Record<string, { severity: Severity; description: string }>;
+
+export type FindingCode = keyof typeof FINDING_CODES;
+
+const VALIDATION_CODES = new Set<string>([
+  'unknown-method',
+  'missing-field',
+  'wrong-type',
+  'other-dialect-shape',
+  'wrong-kind',
+  'wrong-direction',
+  'deprecated-method',
+]);
+
+function fmtMs(ms: number): string {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+/**
+ * Derives every finding from an analysed session, in log order.
+ *
+ * @example
+ * for (const f of findings(new SessionAnalysis(log).update())) console.log(f.code, f.seq);
+ */
+export function findings(a: SessionAnalysis, now = a.log.endTime): Finding[] {
+  const log = a.log;
+  const out: Finding[] = [];
+  const add = (code: FindingCode, index: number, message: string, related?: readonly number[]) => {
+    const connId = log.connId(index);
+    out.push({
+      code,
+      severity: FINDING_CODES[code].severity,
+      seq: log.seq(index),
+      index,
+      conn: connId >= 0 ? log.connName(connId) : undefined,
+      message,
+      ...(related ? { related } : {}),
+    });
+  };
+  const describeReq = (i: number) => {
+    const m = a.method(i) ?? '?';
+    return `${m} (id ${a.id(i) ?? '?'}, ${log.dir(i) === 'out' ? 'client→server' : 'server→client'}, seq ${log.seq(i)})`;
+  };
+  const regressions = new Set(a.timeRegressions());
+
+  for (let i = 0; i < a.length; i++) {
+    if (regressions.has(i)) {
+      add('time-regression', i, `time ${log.time(i)} ms is earlier than an event before it`);
+    }
+    const type = log.typeCode(i);
+    if (type !== TYPE_CODE['ws.frame']) {
+      if (type === TYPE_CODE['ws.close']) {
+        const ev = log.get(i);
+        const code = 'code' in ev && typeof ev.code === 'number' ? ev.code : undefined;
+        const reason = 'reason' in ev && typeof ev.reason === 'string' && ev.reason ? ` (${ev.reason})` : '';
+        if (code === 4000) add('closed-by-server', i, `the server closed the connection with 4000${reason}: no reconnection`);
+        else if (code !== 1000) add('connection-dropped', i, `the socket closed with ${code ?? 'no code'}${reason}`);
+      } else if (type === TYPE_CODE['ws.error']) {
+        add('ws-error', i, `socket error: ${(log.get(i) as WsErrorEvent).message}`);
+      } else if (type === TYPE_CODE.unknown) {
+        add('unknown-event', i, `unknown event type "${(log.get(i) as UnknownEvent).type}", kept as is`);
+      } else if (type === TYPE_CODE.pc) {
+        const ev = log.get(i) as PcEvent;
+        if (!PC_EVENT_NAMES.includes(ev.event)) add('unknown-pc-event', i, `pc event "${ev.event}" is not a webrtc-internals update-log name`);
+      }
+      continue;
+    }
+    const kind = a.kindCode(i);
+    switch (kind) {
+      case KIND_CODE.invalid:
+        add('invalid-frame', i, a.invalidReasons.get(i) ?? 'not a protoo message');
+        break;
+      case KIND_CODE.binary:
+        add('binary-frame', i, 'binary frame: protoo ignores it');
+        break;
+      case KIND_CODE.request: {
+        const outcome = a.outcome(i, now);
+        const pair = a.pairOf(i);
+        const method = a.method(i);
+        if (outcome === 'timeout') {
+          const at = a.correlator.deadlineOf(i) - log.time(i);
+          const late = pair >= 0 ? `; a late response came at seq ${log.seq(pair)}` : '';
+          add('request-timeout', i, `${describeReq(i)} got no answer within ${fmtMs(at)}${late}`, pair >= 0 ? [pair] : undefined);
+        } else if (outcome === 'cut') {
+          const by = a.correlator.cutBy.get(i);
+          add('request-cut', i, `${describeReq(i)} was pending when the connection closed${by === undefined ? '' : ` at seq ${log.seq(by)}`}`, by === undefined ? undefined : [by]);
+        } else if (outcome === 'pending') {
+          add('pending-at-end', i, `${describeReq(i)} is still waiting for its answer`);
+        }
+        const reused = a.correlator.reusedId.get(i);
+        if (reused !== undefined) {
+          add('id-reused', i, `id ${a.id(i) ?? '?'} is reused while ${describeReq(reused)} is pending`, [reused]);
+        }
+        if ((method === 'newConsumer' || method === 'newDataConsumer') && log.dir(i) === 'in' && outcome !== 'ok' && outcome !== 'pending') {
+          const why =
+            outcome === 'error'
+              ? `rejected it (${a.errors.get(pair)?.code ?? '?'} ${a.errors.get(pair)?.reason ?? ''})`.trimEnd()
+              : outcome === 'timeout'
+                ? 'never answered it'
+                : 'lost the connection before answering';
+          add('consumer-not-accepted', i, `the client ${why}: the server keeps this ${method === 'newConsumer' ? 'consumer' : 'data consumer'} paused`, pair >= 0 ? [pair] : undefined);
+        }
+        break;
+      }
+      case KIND_CODE.success:
+      case KIND_CODE.error: {
+        const orphan = a.orphan(i);
+        const req = a.pairOf(i);
+        if (kind === KIND_CODE.error && req >= 0 && !a.isLate(i)) {
+          const e = a.errors.get(i);
+          add('error-response', i, `${describeReq(req)} failed: ${e?.code ?? 'no code'} ${e?.reason ?? ''}`.trimEnd(), [req]);
+        }
+        if (orphan) {
+          switch (orphan.kind) {
+            case 'late':
+              add('late-response', i, `response to ${describeReq(orphan.request)} came after it timed out at ${fmtMs(orphan.timedOutAt)}`, [orphan.request]);
+              break;
+            case 'after-cut':
+              add('orphan-response', i, `response id ${a.id(i) ?? '?'} answers ${describeReq(orphan.request)}, which a disconnect had cut`, [orphan.request]);
+              break;
+            case 'duplicate':
+              add('duplicate-response', i, `second response to ${describeReq(orphan.request)}`, [orphan.request, orphan.firstResponse]);
+              break;
+            case 'unknown-id':
+              add('orphan-response', i, `response id ${a.id(i) ?? '?'} matches no request sent ${log.dir(i) === 'in' ? 'client→server' : 'server→client'} on this connection`);
+              break;
+          }
+        }
+        break;
+      }
+    }
+    const warnings = a.warnings.get(i);
+    if (warnings) {
+      for (const w of warnings) {
+        const code = VALIDATION_CODES.has(w.code) ? (w.code as FindingCode) : 'validation-warning';
+        add(code, i, w.message);
+      }
+    }
+  }
+  for (const c of a.connectionInfos()) {
+    const ev = c.dialectEvidence;
+    if (ev.conflicts) {
+      const first = ev.evidence.find((e) => e.dialect !== c.dialect);
+      const index = first ? log.indexOfSeq(first.seq) : -1;
+      if (index >= 0) add('dialect-conflict', index, `connection ${c.name} looked ${c.dialect} but this message is ${first?.dialect ?? '?'}: ${first?.reason ?? ''}`);
+    }
+  }
+  out.sort((x, y) => x.index - y.index);
+  return out;
+}
+
+export function countBySeverity(list: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of list) counts[f.severity]++;
+  return counts;
+}
