@@ -1,5 +1,5 @@
 import { decode, type DecodeResult, type ProtooMessage } from '../protocol/codec.ts';
-import { createDialectDetector, dialectFromUrl, type Dialect, type DialectDetector } from '../protocol/dialect.ts';
+import { createDialectDetector, type Dialect, type DialectDetector } from '../protocol/dialect.ts';
 import { validateMessage, type ValidationWarning } from '../protocol/validate.ts';
 import { Float64Column, Int32Column, Interner, Uint8Column } from '../session/columns.ts';
 import type { Direction, WsCloseEvent, WsOpenEvent } from '../session/events.ts';
@@ -49,7 +49,6 @@ interface ConnTrack {
   opens: number;
   closes: { index: number; code: number | undefined; reason: string | undefined }[];
   detector: DialectDetector;
-  urlDialect: Dialect | undefined;
 }
 
 /** A message decoded again on demand; the analysis keeps only a compact summary. */
@@ -112,7 +111,7 @@ export class SessionAnalysis {
   private track(conn: number): ConnTrack {
     let c = this.conns[conn];
     if (!c) {
-      c = { url: undefined, opens: 0, closes: [], detector: createDialectDetector(), urlDialect: undefined };
+      c = { url: undefined, opens: 0, closes: [], detector: createDialectDetector() };
       this.conns[conn] = c;
     }
     return c;
@@ -134,7 +133,7 @@ export class SessionAnalysis {
         const c = this.track(conn);
         c.opens++;
         c.url = ev.url;
-        c.urlDialect ??= dialectFromUrl(ev.url);
+        c.detector.observeUrl(ev.url, log.seq(i));
         this.correlator.open(i, conn, t);
       } else if (type === TYPE_CODE['ws.close'] && conn >= 0) {
         const ev = log.get(i) as WsCloseEvent;
@@ -222,9 +221,7 @@ export class SessionAnalysis {
   }
 
   private dialectOfTrack(c: ConnTrack): Dialect {
-    const d = c.detector.result().dialect;
-    if (d === 'unknown' && c.urlDialect !== undefined) return c.urlDialect;
-    return d;
+    return c.detector.dialect();
   }
 
   private indexMethod(m: number, i: number): void {

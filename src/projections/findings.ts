@@ -85,6 +85,14 @@ export const FINDING_CODES = {
     severity: 'warning',
     description: "A message shaped like the other mediasoup-demo dialect's.",
   },
+  'wrong-value': {
+    severity: 'warning',
+    description: 'A data field has a value outside its fixed set (e.g. kind other than audio / video).',
+  },
+  'other-dialect-method': {
+    severity: 'warning',
+    description: "A method that only the other mediasoup-demo dialect has.",
+  },
   'wrong-kind': {
     severity: 'warning',
     description: 'A request sent as a notification, or the other way round, for the dialect.',
@@ -137,11 +145,28 @@ const VALIDATION_CODES = new Set<string>([
   'unknown-method',
   'missing-field',
   'wrong-type',
+  'wrong-value',
+  'other-dialect-method',
   'other-dialect-shape',
   'wrong-kind',
   'wrong-direction',
   'deprecated-method',
 ]);
+
+/** "consumer c1 (audio, producer p1 of peer bob)" from a newConsumer / newDataConsumer request. */
+function describeConsumer(msg: ReturnType<SessionAnalysis['message']>): string {
+  if (msg?.kind !== 'request') return 'the consumer';
+  const d = (typeof msg.data === 'object' && msg.data !== null ? msg.data : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+  const data = msg.method === 'newDataConsumer';
+  const id = str(data ? (d.dataConsumerId ?? d.id) : (d.consumerId ?? d.id));
+  const details = [
+    str(d.kind) ?? str(d.label),
+    str(data ? d.dataProducerId : d.producerId) && `producer ${str(data ? d.dataProducerId : d.producerId) ?? ''}`,
+    d.peerId === null ? 'of the bot' : str(d.peerId) && `of peer ${str(d.peerId) ?? ''}`,
+  ].filter(Boolean);
+  return `${data ? 'data consumer' : 'consumer'}${id ? ` ${id}` : ''}${details.length ? ` (${details.join(', ')})` : ''}`;
+}
 
 function fmtMs(ms: number): string {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
@@ -189,7 +214,7 @@ export function findings(a: SessionAnalysis, now = a.log.endTime): Finding[] {
       } else if (type === TYPE_CODE['ws.error']) {
         add('ws-error', i, `socket error: ${(log.get(i) as WsErrorEvent).message}`);
       } else if (type === TYPE_CODE.unknown) {
-        add('unknown-event', i, `unknown event type "${(log.get(i) as UnknownEvent).type}", kept as is`);
+        add('unknown-event', i, `unknown event type "${(log.get(i) as UnknownEvent).originalType}", kept as is`);
       } else if (type === TYPE_CODE.pc) {
         const ev = log.get(i) as PcEvent;
         if (!PC_EVENT_NAMES.includes(ev.event)) add('unknown-pc-event', i, `pc event "${ev.event}" is not a webrtc-internals update-log name`);
@@ -229,7 +254,7 @@ export function findings(a: SessionAnalysis, now = a.log.endTime): Finding[] {
               : outcome === 'timeout'
                 ? 'never answered it'
                 : 'lost the connection before answering';
-          add('consumer-not-accepted', i, `the client ${why}: the server keeps this ${method === 'newConsumer' ? 'consumer' : 'data consumer'} paused`, pair >= 0 ? [pair] : undefined);
+          add('consumer-not-accepted', i, `the client ${why}: the server keeps ${describeConsumer(a.message(i))} paused`, pair >= 0 ? [pair] : undefined);
         }
         break;
       }

@@ -64,9 +64,16 @@ function describeType(value: unknown): string {
 function shortJson(value: unknown): string {
   let s: string;
   try {
-    s = JSON.stringify(value) ?? String(value);
+    // undefined, functions and symbols stringify to undefined.
+    const json = JSON.stringify(value) as string | undefined;
+    s = json ?? String(value);
   } catch {
-    s = String(value);
+    // A cycle or a BigInt; String() can throw too (no prototype, hostile toString).
+    try {
+      s = String(value);
+    } catch {
+      s = describeType(value);
+    }
   }
   return s.length > 40 ? `${s.slice(0, 37)}…` : s;
 }

@@ -3,7 +3,6 @@ import type {
   Direction,
   EventInput,
   ExtraFields,
-  KnownEventType,
   SessionEvent,
   WsFrameEvent,
 } from './events.ts';
@@ -78,9 +77,7 @@ export class SessionLog {
       throw new RangeError(`seq ${event.seq} does not follow ${this.lastSeq}`);
     }
     const index = this.typeCol.length;
-    const known = event.type as KnownEventType;
-    const code: TypeCode =
-      'unknown' in event ? TYPE_CODE.unknown : (TYPE_CODE[known] as TypeCode | undefined) ?? 6;
+    const code: TypeCode = TYPE_CODE[event.type];
     this.typeCol.push(code);
     this.seqCol.push(event.seq);
     this.timeCol.push(event.t);

@@ -32,7 +32,7 @@ const ALL_KINDS: SessionEvent[] = [
   { seq: 4, t: 41, type: 'note', text: 'hello "world"' },
   { seq: 5, t: 42, type: 'ws.error', conn: 'c1', message: 'boom' },
   { seq: 7, t: 900, type: 'ws.close', conn: 'c1', code: 4000, reason: 'bye' },
-  { seq: 8, t: 901, type: 'stats', unknown: true, conn: 'c1', extra: { bytes: 12, nested: { a: [1] } } },
+  { seq: 8, t: 901, type: 'unknown', originalType: 'stats', conn: 'c1', extra: { bytes: 12, nested: { a: [1] } } },
   { seq: 9, t: 902, type: 'ws.frame', conn: 'c2', dir: 'in', text: 'not json', extra: { proxyClient: 'x' } },
   { seq: 10, t: 903, type: 'pc', pc: 'pc1', event: 'close' },
   { seq: 11, t: 904, type: 'ws.close', conn: 'c2' },

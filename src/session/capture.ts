@@ -195,7 +195,13 @@ export function parseEvent(o: unknown, line: number, previousSeq: number): Sessi
     }
     default: {
       const conn = optionalString(o, 'conn', line);
-      return withExtra({ seq, t, type, unknown: true as const, ...(conn === undefined ? {} : { conn }) });
+      return withExtra({
+        seq,
+        t,
+        type: 'unknown' as const,
+        originalType: type,
+        ...(conn === undefined ? {} : { conn }),
+      });
     }
   }
 }
@@ -400,8 +406,9 @@ function put(out: Record<string, unknown>, key: string, value: unknown): void {
 
 /** One event as its capture line (without the newline). */
 export function eventToLine(event: SessionEvent): string {
-  const out: Record<string, unknown> = { seq: event.seq, t: event.t, type: event.type };
-  const fields = FIELDS[event.type] ?? ['conn'];
+  const type = event.type === 'unknown' ? event.originalType : event.type;
+  const out: Record<string, unknown> = { seq: event.seq, t: event.t, type };
+  const fields = event.type === 'unknown' ? ['conn'] : (FIELDS[event.type] ?? ['conn']);
   const record = event as unknown as Obj;
   for (const f of fields) if (record[f] !== undefined) put(out, f, record[f]);
   if (event.extra) for (const [k, v] of Object.entries(event.extra)) put(out, k, v);

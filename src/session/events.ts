@@ -67,10 +67,13 @@ export interface NoteEvent extends EventBase {
   readonly conn?: string;
 }
 
-/** An event type this version does not know. Kept whole and shown as such. */
+/**
+ * An event type this version does not know. Kept whole and shown as such: `originalType`
+ * is the type written in the file (writers put it back), its other fields are in `extra`.
+ */
 export interface UnknownEvent extends EventBase {
-  readonly type: string;
-  readonly unknown: true;
+  readonly type: 'unknown';
+  readonly originalType: string;
   readonly conn?: string;
 }
 
@@ -106,7 +109,7 @@ export type EventInput =
   | Omit<UnknownEvent, 'seq'>;
 
 export function isUnknownEvent(e: SessionEvent): e is UnknownEvent {
-  return 'unknown' in e;
+  return e.type === 'unknown';
 }
 
 /** The WebRTC update-log names webrtc-internals uses; others are kept but flagged. */

@@ -1,0 +1,203 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { encode } from '../../src/protocol/codec.ts';
+import { newHeader, writeCapture } from '../../src/session/capture.ts';
+import type { SessionEvent } from '../../src/session/events.ts';
+import { FINDING_CODES } from '../../src/projections/findings.ts';
+import { main } from './main.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'signalscope-cli-'));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+function capture(name: string, events: SessionEvent[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, writeCapture(newHeader({ kind: 'fixture' }, new Date(0)), events));
+  return path;
+}
+
+async function run(argv: string[], stdin?: string) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    ...(stdin === undefined ? {} : { stdin: Readable.from([stdin]) }),
+  });
+  return { code, out, err };
+}
+
+let seq = 0;
+const ev = <E extends object>(t: number, e: E) => ({ seq: seq++, t, ...e });
+const frame = (t: number, dir: 'in' | 'out', msg: Parameters<typeof encode>[0]) =>
+  ev(t, { type: 'ws.frame' as const, conn: 'c1', dir, text: encode(msg) });
+
+seq = 0;
+const SESSION: SessionEvent[] = [
+  ev(0, { type: 'ws.open' as const, conn: 'c1', url: 'wss://h:4443/?roomId=r&peerId=p', protocol: 'protoo' }),
+  frame(2, 'in', { kind: 'notification', method: 'mediasoup-version', data: { version: '3.14.0' } }),
+  frame(3, 'out', { kind: 'request', id: 11, method: 'getRouterRtpCapabilities' }),
+  frame(9, 'in', { kind: 'success', id: 11, data: { codecs: [], headerExtensions: [] } }),
+  frame(10, 'out', { kind: 'request', id: 12, method: 'join', data: { displayName: 'a', device: { flag: 'chrome', name: 'Chrome', version: '1' } } }),
+  frame(30, 'in', { kind: 'success', id: 12, data: { peers: [] } }),
+  frame(31, 'out', { kind: 'request', id: 13, method: 'produce', data: { transportId: 'x', kind: 'audio', rtpParameters: {}, appData: {} } }),
+  ev(35, { type: 'ws.frame' as const, conn: 'c1', dir: 'in' as const, text: '{"response":true,"id":13,"errorCode":500,"errorReason":"transport with id \\"x\\" not found"}' }),
+  ev(40, { type: 'ws.frame' as const, conn: 'c1', dir: 'in' as const, text: '{"response":tru' }),
+  frame(41, 'in', { kind: 'notification', method: 'activeSpeaker', data: { peerId: null } }),
+  frame(42, 'in', { kind: 'notification', method: 'activeSpeaker', data: { peerId: null } }),
+  frame(50, 'in', { kind: 'success', id: 999, data: {} }),
+];
+const good = capture('good.sscap.jsonl', SESSION);
+
+describe('signalscope summary', () => {
+  it('prints one JSON object with the counts', async () => {
+    const { code, out, err } = await run(['summary', '--json', good]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out.trim().split('\n')).toHaveLength(1);
+    const s = JSON.parse(out) as Record<string, unknown>;
+    expect(s).toMatchObject({
+      events: 12,
+      frames: 11,
+      invalidFrames: 1,
+      requests: 3,
+      responses: 4,
+      notifications: 3,
+      answered: 3,
+      errorResponses: 1,
+      unanswered: 0,
+      orphanResponses: 1,
+      connections: 1,
+      dialect: 'legacy',
+      partial: false,
+      methods: { 'mediasoup-version': 1, getRouterRtpCapabilities: 1, join: 1, produce: 1, activeSpeaker: 2 },
+    });
+  });
+
+  it('prints a readable summary without --json', async () => {
+    const { code, out } = await run(['summary', good]);
+    expect(code).toBe(0);
+    expect(out).toContain('12 events');
+    expect(out).toMatch(/requests\s+3: 3 answered, 1 error responses, 0 unanswered/);
+    expect(out).toMatch(/activeSpeaker\s+2/);
+  });
+
+  it('reads standard input when FILE is -', async () => {
+    const { code, out } = await run(['summary', '--json', '-'], readFileSync(good, 'utf8'));
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ events: 12 });
+  });
+});
+
+describe('signalscope check', () => {
+  it('prints findings with code, seq and message, and exits 1 on an error', async () => {
+    const { code, out } = await run(['check', good]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/^error\s+invalid-frame\s+seq 8\s+c1: not JSON/m);
+    expect(out).toMatch(/^warning\s+error-response\s+seq 7\s+c1: produce \(id 13, client→server, seq 6\) failed: 500 transport with id "x" not found$/m);
+    expect(out).toMatch(/^warning\s+orphan-response\s+seq 11/m);
+    expect(out).toMatch(/1 error\(s\), 2 warning\(s\)/);
+  });
+
+  it('prints JSON with --json and filters by severity', async () => {
+    const { code, out } = await run(['check', '--json', '--min-severity', 'error', good]);
+    expect(code).toBe(1);
+    const r = JSON.parse(out) as { counts: Record<string, number>; findings: { code: string; seq: number }[] };
+    expect(r.counts.error).toBe(1);
+    expect(r.findings).toEqual([expect.objectContaining({ code: 'invalid-frame', seq: 8 })]);
+  });
+
+  it('exits 0 when there is no error', async () => {
+    const clean = capture('clean.sscap.jsonl', SESSION.slice(0, 6));
+    const { code, out } = await run(['check', clean]);
+    expect(out).toMatch(/0 error\(s\)/);
+    expect(code).toBe(0);
+  });
+
+  it('reports format errors with line and field and exits 1', async () => {
+    const path = join(dir, 'broken.sscap.jsonl');
+    const text = writeCapture(newHeader({ kind: 'fixture' }, new Date(0)), SESSION.slice(0, 3));
+    writeFileSync(path, text.replace('"dir":"out"', '"dir":"up"') + '{"seq":99,"t":1');
+    const { code, out } = await run(['check', path]);
+    expect(code).toBe(1);
+    expect(out).toContain('capture-format  line 4, field dir: expected "in" or "out", found "up"');
+    expect(out).toContain('line 5: truncated');
+    const partial = await run(['check', '--partial', path]);
+    expect(partial.out).toContain('(partial)');
+  });
+});
+
+describe('bad input never gives a stack trace', () => {
+  it.each([
+    [['summary', '/no/such/file'], 'signalscope: /no/such/file: no such file\n'],
+    [['summary', dir], `signalscope: ${dir}: is a directory, expected a capture file\n`],
+    [['summary'], 'signalscope: summary needs a FILE\n'],
+  ])('%j', async (argv, message) => {
+    const { code, err } = await run(argv);
+    expect(code).toBe(2);
+    expect(err).toBe(message);
+  });
+
+  it('refuses an unknown command, an unknown option and a bad severity, with the usage', async () => {
+    for (const argv of [['frobnicate'], ['summary', '--frob', good], ['check', '--min-severity', 'loud', good]]) {
+      const { code, err } = await run(argv);
+      expect(code).toBe(2);
+      expect(err).toMatch(/^signalscope: /);
+      expect(err).toContain('Usage:');
+    }
+  });
+
+  it('refuses a file that is not a capture, saying what it looks like', async () => {
+    const har = join(dir, 'x.har');
+    writeFileSync(har, '{"log":{"version":"1.2","creator":{"name":"WebInspector"},"entries":[]}}');
+    expect((await run(['summary', har])).err).toContain('this is an HTTP Archive (HAR)');
+    const png = join(dir, 'x.png');
+    writeFileSync(png, '\x89PNG\r\n\x1a\n');
+    expect((await run(['summary', png])).err).toContain('not JSON: it starts with');
+    const empty = join(dir, 'empty');
+    writeFileSync(empty, '');
+    expect((await run(['summary', empty])).err).toContain('the file is empty');
+  });
+
+  it('refuses a capture with format errors in summary, and reads it with --partial', async () => {
+    const path = join(dir, 'partial.sscap.jsonl');
+    const text = writeCapture(newHeader({ kind: 'fixture' }, new Date(0)), SESSION);
+    writeFileSync(path, text.replace('"t":30', '"t":"thirty"'));
+    const refused = await run(['summary', '--json', path]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('line 7, field t: expected a finite number of milliseconds ≥ 0, found "thirty"');
+    expect(refused.err).toContain('Use --partial to read the 11 events that could be read.');
+    const partial = await run(['summary', '--json', '--partial', path]);
+    expect(partial.code).toBe(0);
+    expect(JSON.parse(partial.out)).toMatchObject({ partial: true, skippedLines: 1, events: 11 });
+  });
+});
+
+describe('signalscope codes', () => {
+  it('lists every finding code, and docs/findings.md documents each', async () => {
+    const { out } = await run(['codes', '--json']);
+    const codes = Object.keys(JSON.parse(out) as object);
+    expect(codes).toEqual(Object.keys(FINDING_CODES));
+    const doc = readFileSync(join(root, 'docs/findings.md'), 'utf8');
+    for (const [code, info] of Object.entries(FINDING_CODES)) {
+      expect(doc).toContain(`| \`${code}\` | ${info.severity} |`);
+    }
+  });
+});
+
+describe('the signalscope command', () => {
+  it('runs as a program (npx signalscope) and exits with the status of the check', () => {
+    const r = spawnSync(join(root, 'node_modules/.bin/node'), [join(root, 'server/cli/signalscope.mjs'), 'check', good], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('invalid-frame');
+    const help = spawnSync(join(root, 'node_modules/.bin/node'), [join(root, 'server/cli/signalscope.mjs')], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage:');
+  });
+});
