@@ -188,9 +188,14 @@ export class Correlator {
     this.deadline.set(index, deadline);
     const previous = side.pending.get(id);
     if (previous !== undefined) {
-      // protoo's Map.set replaces the earlier entry; that one can only time out now.
+      // protoo's Map.set replaces the earlier entry: it no longer counts as in flight and
+      // can never be answered (its own timer may still fire).
       this.reusedId.set(index, previous);
       side.gone.set(id, previous);
+      if (this.counted.get(previous) === 1) {
+        this.counted.set(previous, 0);
+        side.inFlight--;
+      }
     }
     side.pending.set(id, index);
     side.answered.delete(id);
