@@ -22,7 +22,10 @@ export function ensureChromium() {
   if (!hasApt) {
     fail('apt-get is not available on this machine.');
   }
-  if (!run(['apt-get', 'update']) || !run(['apt-get', 'install', '-y', 'chromium', 'fonts-liberation'])) {
+  if (
+    !run(['apt-get', 'update']) ||
+    !run(['apt-get', 'install', '-y', 'chromium', 'fonts-liberation'])
+  ) {
     fail(
       isRoot
         ? 'apt-get could not install the packages chromium and fonts-liberation.'

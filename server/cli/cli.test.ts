@@ -38,14 +38,38 @@ const frame = (t: number, dir: 'in' | 'out', msg: Parameters<typeof encode>[0]) 
 
 seq = 0;
 const SESSION: SessionEvent[] = [
-  ev(0, { type: 'ws.open' as const, conn: 'c1', url: 'wss://h:4443/?roomId=r&peerId=p', protocol: 'protoo' }),
-  frame(2, 'in', { kind: 'notification', method: 'mediasoup-version', data: { version: '3.14.0' } }),
+  ev(0, {
+    type: 'ws.open' as const,
+    conn: 'c1',
+    url: 'wss://h:4443/?roomId=r&peerId=p',
+    protocol: 'protoo',
+  }),
+  frame(2, 'in', {
+    kind: 'notification',
+    method: 'mediasoup-version',
+    data: { version: '3.14.0' },
+  }),
   frame(3, 'out', { kind: 'request', id: 11, method: 'getRouterRtpCapabilities' }),
   frame(9, 'in', { kind: 'success', id: 11, data: { codecs: [], headerExtensions: [] } }),
-  frame(10, 'out', { kind: 'request', id: 12, method: 'join', data: { displayName: 'a', device: { flag: 'chrome', name: 'Chrome', version: '1' } } }),
+  frame(10, 'out', {
+    kind: 'request',
+    id: 12,
+    method: 'join',
+    data: { displayName: 'a', device: { flag: 'chrome', name: 'Chrome', version: '1' } },
+  }),
   frame(30, 'in', { kind: 'success', id: 12, data: { peers: [] } }),
-  frame(31, 'out', { kind: 'request', id: 13, method: 'produce', data: { transportId: 'x', kind: 'audio', rtpParameters: {}, appData: {} } }),
-  ev(35, { type: 'ws.frame' as const, conn: 'c1', dir: 'in' as const, text: '{"response":true,"id":13,"errorCode":500,"errorReason":"transport with id \\"x\\" not found"}' }),
+  frame(31, 'out', {
+    kind: 'request',
+    id: 13,
+    method: 'produce',
+    data: { transportId: 'x', kind: 'audio', rtpParameters: {}, appData: {} },
+  }),
+  ev(35, {
+    type: 'ws.frame' as const,
+    conn: 'c1',
+    dir: 'in' as const,
+    text: '{"response":true,"id":13,"errorCode":500,"errorReason":"transport with id \\"x\\" not found"}',
+  }),
   ev(40, { type: 'ws.frame' as const, conn: 'c1', dir: 'in' as const, text: '{"response":tru' }),
   frame(41, 'in', { kind: 'notification', method: 'activeSpeaker', data: { peerId: null } }),
   frame(42, 'in', { kind: 'notification', method: 'activeSpeaker', data: { peerId: null } }),
@@ -74,7 +98,13 @@ describe('signalscope summary', () => {
       connections: 1,
       dialect: 'legacy',
       partial: false,
-      methods: { 'mediasoup-version': 1, getRouterRtpCapabilities: 1, join: 1, produce: 1, activeSpeaker: 2 },
+      methods: {
+        'mediasoup-version': 1,
+        getRouterRtpCapabilities: 1,
+        join: 1,
+        produce: 1,
+        activeSpeaker: 2,
+      },
     });
   });
 
@@ -98,7 +128,9 @@ describe('signalscope check', () => {
     const { code, out } = await run(['check', good]);
     expect(code).toBe(1);
     expect(out).toMatch(/^error\s+invalid-frame\s+seq 8\s+c1: not JSON/m);
-    expect(out).toMatch(/^warning\s+error-response\s+seq 7\s+c1: produce \(id 13, client→server, seq 6\) failed: 500 transport with id "x" not found$/m);
+    expect(out).toMatch(
+      /^warning\s+error-response\s+seq 7\s+c1: produce \(id 13, client→server, seq 6\) failed: 500 transport with id "x" not found$/m,
+    );
     expect(out).toMatch(/^warning\s+orphan-response\s+seq 11/m);
     expect(out).toMatch(/1 error\(s\), 2 warning\(s\)/);
   });
@@ -106,7 +138,10 @@ describe('signalscope check', () => {
   it('prints JSON with --json and filters by severity', async () => {
     const { code, out } = await run(['check', '--json', '--min-severity', 'error', good]);
     expect(code).toBe(1);
-    const r = JSON.parse(out) as { counts: Record<string, number>; findings: { code: string; seq: number }[] };
+    const r = JSON.parse(out) as {
+      counts: Record<string, number>;
+      findings: { code: string; seq: number }[];
+    };
     expect(r.counts.error).toBe(1);
     expect(r.findings).toEqual([expect.objectContaining({ code: 'invalid-frame', seq: 8 })]);
   });
@@ -143,7 +178,11 @@ describe('bad input never gives a stack trace', () => {
   });
 
   it('refuses an unknown command, an unknown option and a bad severity, with the usage', async () => {
-    for (const argv of [['frobnicate'], ['summary', '--frob', good], ['check', '--min-severity', 'loud', good]]) {
+    for (const argv of [
+      ['frobnicate'],
+      ['summary', '--frob', good],
+      ['check', '--min-severity', 'loud', good],
+    ]) {
       const { code, err } = await run(argv);
       expect(code).toBe(2);
       expect(err).toMatch(/^signalscope: /);
@@ -169,7 +208,9 @@ describe('bad input never gives a stack trace', () => {
     writeFileSync(path, text.replace('"t":30', '"t":"thirty"'));
     const refused = await run(['summary', '--json', path]);
     expect(refused.code).toBe(2);
-    expect(refused.err).toContain('line 7, field t: expected a finite number of milliseconds ≥ 0, found "thirty"');
+    expect(refused.err).toContain(
+      'line 7, field t: expected a finite number of milliseconds ≥ 0, found "thirty"',
+    );
     expect(refused.err).toContain('Use --partial to read the 11 events that could be read.');
     const partial = await run(['summary', '--json', '--partial', path]);
     expect(partial.code).toBe(0);
@@ -191,12 +232,20 @@ describe('signalscope codes', () => {
 
 describe('the signalscope command', () => {
   it('runs as a program (npx signalscope) and exits with the status of the check', () => {
-    const r = spawnSync(join(root, 'node_modules/.bin/node'), [join(root, 'server/cli/signalscope.mjs'), 'check', good], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      join(root, 'node_modules/.bin/node'),
+      [join(root, 'server/cli/signalscope.mjs'), 'check', good],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('invalid-frame');
-    const help = spawnSync(join(root, 'node_modules/.bin/node'), [join(root, 'server/cli/signalscope.mjs')], { encoding: 'utf8' });
+    const help = spawnSync(
+      join(root, 'node_modules/.bin/node'),
+      [join(root, 'server/cli/signalscope.mjs')],
+      { encoding: 'utf8' },
+    );
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage:');
   });

@@ -31,7 +31,9 @@ export async function loadSessionFile(path: string, stdin?: Readable): Promise<L
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new UserError(
-        code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read it (${code ?? String(error)})`,
+        code === 'ENOENT'
+          ? `${path}: no such file`
+          : `${path}: cannot read it (${code ?? String(error)})`,
       );
     }
     if (info.isDirectory()) throw new UserError(`${path}: is a directory, expected a capture file`);
@@ -59,7 +61,9 @@ export async function loadSessionFile(path: string, stdin?: Readable): Promise<L
     }
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(`${path}: reading failed (${error instanceof Error ? error.message : String(error)})`);
+    throw new UserError(
+      `${path}: reading failed (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   if (!reader) {
     format = sniffFormat(head);

@@ -41,7 +41,13 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: undefined, json: false, partial: false, minSeverity: 'info', file: undefined };
+  const args: Args = {
+    command: undefined,
+    json: false,
+    partial: false,
+    minSeverity: 'info',
+    file: undefined,
+  };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k] ?? '';
     if (a === '--json') args.json = true;
@@ -49,7 +55,9 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--min-severity') {
       const v = argv[++k];
       if (v !== 'error' && v !== 'warning' && v !== 'info') {
-        throw new UserError(`--min-severity takes error, warning or info, not ${v === undefined ? 'nothing' : `"${v}"`}`);
+        throw new UserError(
+          `--min-severity takes error, warning or info, not ${v === undefined ? 'nothing' : `"${v}"`}`,
+        );
       }
       args.minSeverity = v;
     } else if (a === '-h' || a === '--help') args.command = 'help';
@@ -96,13 +104,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stderr(`signalscope: ${error.message}\n`);
       return 2;
     }
-    io.stderr(`signalscope: internal error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr(
+      `signalscope: internal error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 70;
   }
 }
 
 function refuse(loaded: Loaded, io: Io): number {
-  io.stderr(`signalscope: ${loaded.path} has ${loaded.errors.length === 1 ? 'a problem' : `${loaded.errors.length} problems`} and was not read:\n`);
+  io.stderr(
+    `signalscope: ${loaded.path} has ${loaded.errors.length === 1 ? 'a problem' : `${loaded.errors.length} problems`} and was not read:\n`,
+  );
   for (const e of loaded.errors.slice(0, 20)) io.stderr(`  ${e.message}\n`);
   if (loaded.errors.length > 20) io.stderr(`  … and ${loaded.errors.length - 20} more\n`);
   io.stderr(`Use --partial to read the ${loaded.log.length} events that could be read.\n`);
@@ -132,19 +144,28 @@ function formatSummary(loaded: Loaded, s: SessionSummary): string {
   const src = loaded.header?.source;
   lines.push(`${loaded.path}${loaded.partial ? '  (PARTIAL: some lines could not be read)' : ''}`);
   if (loaded.header) lines.push(`  created ${loaded.header.created}, source ${src?.kind ?? '?'}`);
-  lines.push(`  ${s.events} events over ${(s.durationMs / 1000).toFixed(1)} s, ${s.connections} connection(s), dialect ${s.dialect}`);
+  lines.push(
+    `  ${s.events} events over ${(s.durationMs / 1000).toFixed(1)} s, ${s.connections} connection(s), dialect ${s.dialect}`,
+  );
   lines.push(`  frames         ${s.frames} (${s.invalidFrames} invalid, ${s.binaryFrames} binary)`);
-  lines.push(`  requests       ${s.requests}: ${s.answered} answered, ${s.errorResponses} error responses, ${s.unanswered} unanswered (${s.timedOut} timed out, ${s.cut} cut, ${s.pendingAtEnd} pending at end)`);
-  lines.push(`  responses      ${s.responses} (${s.orphanResponses} orphan, ${s.lateResponses} late)`);
+  lines.push(
+    `  requests       ${s.requests}: ${s.answered} answered, ${s.errorResponses} error responses, ${s.unanswered} unanswered (${s.timedOut} timed out, ${s.cut} cut, ${s.pendingAtEnd} pending at end)`,
+  );
+  lines.push(
+    `  responses      ${s.responses} (${s.orphanResponses} orphan, ${s.lateResponses} late)`,
+  );
   lines.push(`  notifications  ${s.notifications}`);
   if (s.latency.p50 !== null) {
-    lines.push(`  latency        p50 ${fmt(s.latency.p50)} ms, p95 ${fmt(s.latency.p95)} ms, max ${fmt(s.latency.max)} ms`);
+    lines.push(
+      `  latency        p50 ${fmt(s.latency.p50)} ms, p95 ${fmt(s.latency.p95)} ms, max ${fmt(s.latency.max)} ms`,
+    );
   }
   const methods = Object.entries(s.methods).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
   if (methods.length) {
     lines.push('  methods');
     const w = Math.max(...methods.map(([m]) => m.length));
-    for (const [m, n] of methods) lines.push(`    ${JSON.stringify(m).slice(1, -1).padEnd(w)}  ${n}`);
+    for (const [m, n] of methods)
+      lines.push(`    ${JSON.stringify(m).slice(1, -1).padEnd(w)}  ${n}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -164,10 +185,14 @@ function check(args: Args, loaded: Loaded, io: Io): number {
   }));
   if (loaded.partial && !args.partial) {
     if (args.json) {
-      io.stdout(`${JSON.stringify({ file: loaded.path, partial: true, counts: { error: formatProblems.length, warning: 0, info: 0 }, findings: formatProblems })}\n`);
+      io.stdout(
+        `${JSON.stringify({ file: loaded.path, partial: true, counts: { error: formatProblems.length, warning: 0, info: 0 }, findings: formatProblems })}\n`,
+      );
     } else {
       for (const p of formatProblems) io.stdout(`error    capture-format  ${p.message}\n`);
-      io.stdout(`${loaded.path}: the file has format errors; use --partial to check the ${loaded.log.length} events that could be read\n`);
+      io.stdout(
+        `${loaded.path}: the file has format errors; use --partial to check the ${loaded.log.length} events that could be read\n`,
+      );
     }
     return 1;
   }
@@ -185,7 +210,13 @@ function check(args: Args, loaded: Loaded, io: Io): number {
         counts,
         findings: [
           ...formatProblems,
-          ...shown.map((f) => ({ code: f.code, severity: f.severity, seq: f.seq, conn: f.conn, message: f.message })),
+          ...shown.map((f) => ({
+            code: f.code,
+            severity: f.severity,
+            seq: f.seq,
+            conn: f.conn,
+            message: f.message,
+          })),
         ],
       })}\n`,
     );
@@ -193,16 +224,25 @@ function check(args: Args, loaded: Loaded, io: Io): number {
   }
   for (const p of formatProblems) io.stdout(`error    capture-format  ${p.message}\n`);
   for (const f of shown) {
-    io.stdout(`${f.severity.padEnd(8)} ${f.code.padEnd(22)} seq ${String(f.seq).padEnd(6)} ${f.conn ? `${f.conn}: ` : ''}${printable(f.message)}\n`);
+    io.stdout(
+      `${f.severity.padEnd(8)} ${f.code.padEnd(22)} seq ${String(f.seq).padEnd(6)} ${f.conn ? `${f.conn}: ` : ''}${printable(f.message)}\n`,
+    );
   }
-  io.stdout(`${loaded.path}${loaded.partial ? ' (partial)' : ''}: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info\n`);
+  io.stdout(
+    `${loaded.path}${loaded.partial ? ' (partial)' : ''}: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info\n`,
+  );
   return hasError ? 1 : 0;
 }
 
 /** Keeps control characters from a capture out of the terminal. */
 function printable(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replace(/\n/g, '\\n');
+  return s
+    .replace(
+      /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    )
+    .replace(/\n/g, '\\n');
 }
 
 function codes(args: Args, io: Io): number {
@@ -212,7 +252,10 @@ function codes(args: Args, io: Io): number {
     return 0;
   }
   const w = Math.max(...entries.map(([c]) => c.length));
-  io.stdout(`${'capture-format'.padEnd(w)}  error    A capture line that cannot be read (line and field named).\n`);
-  for (const [code, info] of entries) io.stdout(`${code.padEnd(w)}  ${info.severity.padEnd(8)} ${info.description}\n`);
+  io.stdout(
+    `${'capture-format'.padEnd(w)}  error    A capture line that cannot be read (line and field named).\n`,
+  );
+  for (const [code, info] of entries)
+    io.stdout(`${code.padEnd(w)}  ${info.severity.padEnd(8)} ${info.description}\n`);
   return 0;
 }

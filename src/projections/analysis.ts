@@ -7,13 +7,7 @@ import { TYPE_CODE, type SessionLog } from '../session/SessionLog.ts';
 import { Correlator, type Outcome, type OrphanReason } from './correlate.ts';
 
 /** What a frame turned out to be. */
-export type FrameKind =
-  | 'request'
-  | 'success'
-  | 'error'
-  | 'notification'
-  | 'invalid'
-  | 'binary';
+export type FrameKind = 'request' | 'success' | 'error' | 'notification' | 'invalid' | 'binary';
 
 export const KIND_CODE = {
   none: 0,
@@ -39,7 +33,11 @@ export interface ConnectionInfo {
   readonly id: number;
   readonly url: string | undefined;
   readonly opens: number;
-  readonly closes: readonly { index: number; code: number | undefined; reason: string | undefined }[];
+  readonly closes: readonly {
+    index: number;
+    code: number | undefined;
+    reason: string | undefined;
+  }[];
   readonly dialect: Dialect;
   readonly dialectEvidence: ReturnType<DialectDetector['result']>;
 }
@@ -83,7 +81,10 @@ export class SessionAnalysis {
   /** Frame index → why it is not a protoo message. */
   readonly invalidReasons = new Map<number, string>();
   /** Frame index → error response code and reason. */
-  readonly errors = new Map<number, { code: number | undefined; reason: string; okField: string }>();
+  readonly errors = new Map<
+    number,
+    { code: number | undefined; reason: string; okField: string }
+  >();
   /** Frame index → catalog warnings. */
   readonly warnings = new Map<number, readonly ValidationWarning[]>();
   private readonly conns: ConnTrack[] = [];
@@ -198,10 +199,19 @@ export class SessionAnalysis {
         this.methodCol.push(m);
         if (m >= 0) this.indexMethod(m, i);
         if (msg.kind === 'error') {
-          this.errors.set(i, { code: msg.errorCode, reason: msg.errorReason, okField: msg.okField });
+          this.errors.set(i, {
+            code: msg.errorCode,
+            reason: msg.errorReason,
+            okField: msg.okField,
+          });
         }
         const requestMethod = m >= 0 ? this.methods.name(m) : undefined;
-        c.detector.observe(msg, dir, this.log.seq(i), requestMethod === undefined ? undefined : { requestMethod });
+        c.detector.observe(
+          msg,
+          dir,
+          this.log.seq(i),
+          requestMethod === undefined ? undefined : { requestMethod },
+        );
         if (requestMethod !== undefined) this.validate(i, msg, dir, c, requestMethod);
         return;
       }
@@ -216,7 +226,10 @@ export class SessionAnalysis {
     requestMethod: string | undefined,
   ): void {
     const dialect = this.dialectOfTrack(c);
-    const w = validateMessage(msg, requestMethod === undefined ? { dialect, dir } : { dialect, dir, requestMethod });
+    const w = validateMessage(
+      msg,
+      requestMethod === undefined ? { dialect, dir } : { dialect, dir, requestMethod },
+    );
     if (w.length > 0) this.warnings.set(i, w);
   }
 

@@ -131,7 +131,10 @@ describe('Correlator', () => {
   });
 
   it('leaves a request pending at the end when its timeout has not come', () => {
-    const c = run([['req', 0, 'out', 1, 0], ['tick', 1000]]);
+    const c = run([
+      ['req', 0, 'out', 1, 0],
+      ['tick', 1000],
+    ]);
     expect(c.outcomeOf(0, 1000)).toBe('pending');
   });
 
@@ -228,7 +231,7 @@ describe('Correlator', () => {
     const c = new Correlator();
     let i = 0;
     for (let k = 0; k < 5000; k++) c.request(i++, k % 7, 'out', k, k);
-    c.other(i++, 10_000_000);
+    c.other(i, 10_000_000);
     let timeouts = 0;
     for (let k = 0; k < 5000; k++) if (c.outcomeOf(k, 10_000_000) === 'timeout') timeouts++;
     expect(timeouts).toBe(5000);

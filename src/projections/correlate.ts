@@ -248,7 +248,11 @@ export class Correlator {
     }
     const answered = side.answered.get(id);
     if (answered !== undefined) {
-      this.orphans.set(index, { kind: 'duplicate', request: answered, firstResponse: this.pair.get(answered) });
+      this.orphans.set(index, {
+        kind: 'duplicate',
+        request: answered,
+        firstResponse: this.pair.get(answered),
+      });
       return;
     }
     this.orphans.set(index, { kind: 'unknown-id' });

@@ -1,6 +1,11 @@
 import { KIND_CODE, type SessionAnalysis } from './analysis.ts';
 import { TYPE_CODE } from '../session/SessionLog.ts';
-import { PC_EVENT_NAMES, type PcEvent, type UnknownEvent, type WsErrorEvent } from '../session/events.ts';
+import {
+  PC_EVENT_NAMES,
+  type PcEvent,
+  type UnknownEvent,
+  type WsErrorEvent,
+} from '../session/events.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -45,15 +50,18 @@ export const FINDING_CODES = {
   },
   'request-cut': {
     severity: 'warning',
-    description: 'A request was pending when its connection closed; its answer cannot come any more.',
+    description:
+      'A request was pending when its connection closed; its answer cannot come any more.',
   },
   'pending-at-end': {
     severity: 'info',
-    description: 'A request still waiting for its answer when the session ends (its timeout not yet reached).',
+    description:
+      'A request still waiting for its answer when the session ends (its timeout not yet reached).',
   },
   'orphan-response': {
     severity: 'warning',
-    description: 'A response whose id matches no request sent the other way on the same connection.',
+    description:
+      'A response whose id matches no request sent the other way on the same connection.',
   },
   'duplicate-response': {
     severity: 'warning',
@@ -87,11 +95,12 @@ export const FINDING_CODES = {
   },
   'wrong-value': {
     severity: 'warning',
-    description: 'A data field has a value outside its fixed set (e.g. kind other than audio / video).',
+    description:
+      'A data field has a value outside its fixed set (e.g. kind other than audio / video).',
   },
   'other-dialect-method': {
     severity: 'warning',
-    description: "A method that only the other mediasoup-demo dialect has.",
+    description: 'A method that only the other mediasoup-demo dialect has.',
   },
   'wrong-kind': {
     severity: 'warning',
@@ -99,7 +108,8 @@ export const FINDING_CODES = {
   },
   'wrong-direction': {
     severity: 'warning',
-    description: 'A method sent in the direction it never travels (e.g. newConsumer from the client).',
+    description:
+      'A method sent in the direction it never travels (e.g. newConsumer from the client).',
   },
   'deprecated-method': {
     severity: 'info',
@@ -115,11 +125,13 @@ export const FINDING_CODES = {
   },
   'closed-by-server': {
     severity: 'info',
-    description: 'The server closed the connection with code 4000; protoo-client does not reconnect.',
+    description:
+      'The server closed the connection with code 4000; protoo-client does not reconnect.',
   },
   'connection-dropped': {
     severity: 'warning',
-    description: 'The socket closed with a code other than 1000 / 4000 (e.g. 1006); protoo-client reconnects.',
+    description:
+      'The socket closed with a code other than 1000 / 4000 (e.g. 1006); protoo-client reconnects.',
   },
   'ws-error': {
     severity: 'warning',
@@ -127,7 +139,8 @@ export const FINDING_CODES = {
   },
   'unknown-event': {
     severity: 'info',
-    description: 'An event type this version of signalscope does not know; it is kept and shown as is.',
+    description:
+      'An event type this version of signalscope does not know; it is kept and shown as is.',
   },
   'unknown-pc-event': {
     severity: 'info',
@@ -156,13 +169,18 @@ const VALIDATION_CODES = new Set<string>([
 /** "consumer c1 (audio, producer p1 of peer bob)" from a newConsumer / newDataConsumer request. */
 function describeConsumer(msg: ReturnType<SessionAnalysis['message']>): string {
   if (msg?.kind !== 'request') return 'the consumer';
-  const d = (typeof msg.data === 'object' && msg.data !== null ? msg.data : {}) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+  const d = (typeof msg.data === 'object' && msg.data !== null ? msg.data : {}) as Record<
+    string,
+    unknown
+  >;
+  const str = (v: unknown) =>
+    typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
   const data = msg.method === 'newDataConsumer';
   const id = str(data ? (d.dataConsumerId ?? d.id) : (d.consumerId ?? d.id));
   const details = [
     str(d.kind) ?? str(d.label),
-    str(data ? d.dataProducerId : d.producerId) && `producer ${str(data ? d.dataProducerId : d.producerId) ?? ''}`,
+    str(data ? d.dataProducerId : d.producerId) &&
+      `producer ${str(data ? d.dataProducerId : d.producerId) ?? ''}`,
     d.peerId === null ? 'of the bot' : str(d.peerId) && `of peer ${str(d.peerId) ?? ''}`,
   ].filter(Boolean);
   return `${data ? 'data consumer' : 'consumer'}${id ? ` ${id}` : ''}${details.length ? ` (${details.join(', ')})` : ''}`;
@@ -208,16 +226,32 @@ export function findings(a: SessionAnalysis, now = a.log.endTime): Finding[] {
       if (type === TYPE_CODE['ws.close']) {
         const ev = log.get(i);
         const code = 'code' in ev && typeof ev.code === 'number' ? ev.code : undefined;
-        const reason = 'reason' in ev && typeof ev.reason === 'string' && ev.reason ? ` (${ev.reason})` : '';
-        if (code === 4000) add('closed-by-server', i, `the server closed the connection with 4000${reason}: no reconnection`);
-        else if (code !== 1000) add('connection-dropped', i, `the socket closed with ${code ?? 'no code'}${reason}`);
+        const reason =
+          'reason' in ev && typeof ev.reason === 'string' && ev.reason ? ` (${ev.reason})` : '';
+        if (code === 4000)
+          add(
+            'closed-by-server',
+            i,
+            `the server closed the connection with 4000${reason}: no reconnection`,
+          );
+        else if (code !== 1000)
+          add('connection-dropped', i, `the socket closed with ${code ?? 'no code'}${reason}`);
       } else if (type === TYPE_CODE['ws.error']) {
         add('ws-error', i, `socket error: ${(log.get(i) as WsErrorEvent).message}`);
       } else if (type === TYPE_CODE.unknown) {
-        add('unknown-event', i, `unknown event type "${(log.get(i) as UnknownEvent).originalType}", kept as is`);
+        add(
+          'unknown-event',
+          i,
+          `unknown event type "${(log.get(i) as UnknownEvent).originalType}", kept as is`,
+        );
       } else if (type === TYPE_CODE.pc) {
         const ev = log.get(i) as PcEvent;
-        if (!PC_EVENT_NAMES.includes(ev.event)) add('unknown-pc-event', i, `pc event "${ev.event}" is not a webrtc-internals update-log name`);
+        if (!PC_EVENT_NAMES.includes(ev.event))
+          add(
+            'unknown-pc-event',
+            i,
+            `pc event "${ev.event}" is not a webrtc-internals update-log name`,
+          );
       }
       continue;
     }
@@ -236,25 +270,50 @@ export function findings(a: SessionAnalysis, now = a.log.endTime): Finding[] {
         if (outcome === 'timeout') {
           const at = a.correlator.deadlineOf(i) - log.time(i);
           const late = pair >= 0 ? `; a late response came at seq ${log.seq(pair)}` : '';
-          add('request-timeout', i, `${describeReq(i)} got no answer within ${fmtMs(at)}${late}`, pair >= 0 ? [pair] : undefined);
+          add(
+            'request-timeout',
+            i,
+            `${describeReq(i)} got no answer within ${fmtMs(at)}${late}`,
+            pair >= 0 ? [pair] : undefined,
+          );
         } else if (outcome === 'cut') {
           const by = a.correlator.cutBy.get(i);
-          add('request-cut', i, `${describeReq(i)} was pending when the connection closed${by === undefined ? '' : ` at seq ${log.seq(by)}`}`, by === undefined ? undefined : [by]);
+          add(
+            'request-cut',
+            i,
+            `${describeReq(i)} was pending when the connection closed${by === undefined ? '' : ` at seq ${log.seq(by)}`}`,
+            by === undefined ? undefined : [by],
+          );
         } else if (outcome === 'pending') {
           add('pending-at-end', i, `${describeReq(i)} is still waiting for its answer`);
         }
         const reused = a.correlator.reusedId.get(i);
         if (reused !== undefined) {
-          add('id-reused', i, `id ${a.id(i) ?? '?'} is reused while ${describeReq(reused)} is pending`, [reused]);
+          add(
+            'id-reused',
+            i,
+            `id ${a.id(i) ?? '?'} is reused while ${describeReq(reused)} is pending`,
+            [reused],
+          );
         }
-        if ((method === 'newConsumer' || method === 'newDataConsumer') && log.dir(i) === 'in' && outcome !== 'ok' && outcome !== 'pending') {
+        if (
+          (method === 'newConsumer' || method === 'newDataConsumer') &&
+          log.dir(i) === 'in' &&
+          outcome !== 'ok' &&
+          outcome !== 'pending'
+        ) {
           const why =
             outcome === 'error'
               ? `rejected it (${a.errors.get(pair)?.code ?? '?'} ${a.errors.get(pair)?.reason ?? ''})`.trimEnd()
               : outcome === 'timeout'
                 ? 'never answered it'
                 : 'lost the connection before answering';
-          add('consumer-not-accepted', i, `the client ${why}: the server keeps ${describeConsumer(a.message(i))} paused`, pair >= 0 ? [pair] : undefined);
+          add(
+            'consumer-not-accepted',
+            i,
+            `the client ${why}: the server keeps ${describeConsumer(a.message(i))} paused`,
+            pair >= 0 ? [pair] : undefined,
+          );
         }
         break;
       }
@@ -264,21 +323,43 @@ export function findings(a: SessionAnalysis, now = a.log.endTime): Finding[] {
         const req = a.pairOf(i);
         if (kind === KIND_CODE.error && req >= 0 && !a.isLate(i)) {
           const e = a.errors.get(i);
-          add('error-response', i, `${describeReq(req)} failed: ${e?.code ?? 'no code'} ${e?.reason ?? ''}`.trimEnd(), [req]);
+          add(
+            'error-response',
+            i,
+            `${describeReq(req)} failed: ${e?.code ?? 'no code'} ${e?.reason ?? ''}`.trimEnd(),
+            [req],
+          );
         }
         if (orphan) {
           switch (orphan.kind) {
             case 'late':
-              add('late-response', i, `response to ${describeReq(orphan.request)} came after it timed out at ${fmtMs(orphan.timedOutAt)}`, [orphan.request]);
+              add(
+                'late-response',
+                i,
+                `response to ${describeReq(orphan.request)} came after it timed out at ${fmtMs(orphan.timedOutAt)}`,
+                [orphan.request],
+              );
               break;
             case 'after-cut':
-              add('orphan-response', i, `response id ${a.id(i) ?? '?'} answers ${describeReq(orphan.request)}, which a disconnect had cut`, [orphan.request]);
+              add(
+                'orphan-response',
+                i,
+                `response id ${a.id(i) ?? '?'} answers ${describeReq(orphan.request)}, which a disconnect had cut`,
+                [orphan.request],
+              );
               break;
             case 'duplicate':
-              add('duplicate-response', i, `second response to ${describeReq(orphan.request)}`, [orphan.request, orphan.firstResponse]);
+              add('duplicate-response', i, `second response to ${describeReq(orphan.request)}`, [
+                orphan.request,
+                orphan.firstResponse,
+              ]);
               break;
             case 'unknown-id':
-              add('orphan-response', i, `response id ${a.id(i) ?? '?'} matches no request sent ${log.dir(i) === 'in' ? 'client→server' : 'server→client'} on this connection`);
+              add(
+                'orphan-response',
+                i,
+                `response id ${a.id(i) ?? '?'} matches no request sent ${log.dir(i) === 'in' ? 'client→server' : 'server→client'} on this connection`,
+              );
               break;
           }
         }
@@ -298,7 +379,12 @@ export function findings(a: SessionAnalysis, now = a.log.endTime): Finding[] {
     if (ev.conflicts) {
       const first = ev.evidence.find((e) => e.dialect !== c.dialect);
       const index = first ? log.indexOfSeq(first.seq) : -1;
-      if (index >= 0) add('dialect-conflict', index, `connection ${c.name} looked ${c.dialect} but this message is ${first?.dialect ?? '?'}: ${first?.reason ?? ''}`);
+      if (index >= 0)
+        add(
+          'dialect-conflict',
+          index,
+          `connection ${c.name} looked ${c.dialect} but this message is ${first?.dialect ?? '?'}: ${first?.reason ?? ''}`,
+        );
     }
   }
   out.sort((x, y) => x.index - y.index);

@@ -21,8 +21,16 @@ describe('decode()', () => {
 
   it('decodes an error response from protoo-client (ok:false)', () => {
     expect(
-      decode('{"response":true,"id":3,"ok":false,"errorCode":403,"errorReason":"I do not want to consume"}'),
-    ).toEqual({ kind: 'error', id: 3, errorCode: 403, errorReason: 'I do not want to consume', okField: 'false' });
+      decode(
+        '{"response":true,"id":3,"ok":false,"errorCode":403,"errorReason":"I do not want to consume"}',
+      ),
+    ).toEqual({
+      kind: 'error',
+      id: 3,
+      errorCode: 403,
+      errorReason: 'I do not want to consume',
+      okField: 'false',
+    });
   });
 
   it('decodes an error response from protoo-server, which has no ok field', () => {
@@ -36,12 +44,20 @@ describe('decode()', () => {
   });
 
   it('treats any falsy ok as an error (ok:0, ok:null)', () => {
-    expect(decode('{"response":true,"id":3,"ok":0,"errorCode":1,"errorReason":"x"}').kind).toBe('error');
-    expect(decode('{"response":true,"id":3,"ok":null}')).toMatchObject({ kind: 'error', okField: 'other', errorReason: '' });
+    expect(decode('{"response":true,"id":3,"ok":0,"errorCode":1,"errorReason":"x"}').kind).toBe(
+      'error',
+    );
+    expect(decode('{"response":true,"id":3,"ok":null}')).toMatchObject({
+      kind: 'error',
+      okField: 'other',
+      errorReason: '',
+    });
   });
 
   it('keeps a non-numeric errorCode out and stringifies a non-string errorReason', () => {
-    expect(decode('{"response":true,"id":3,"errorCode":"500","errorReason":{"a":1}}')).toMatchObject({
+    expect(
+      decode('{"response":true,"id":3,"errorCode":"500","errorReason":{"a":1}}'),
+    ).toMatchObject({
       kind: 'error',
       errorCode: undefined,
       errorReason: '{"a":1}',
@@ -60,14 +76,20 @@ describe('decode()', () => {
     expect(decode('{"notification":true,"method":"x"}')).toMatchObject({ data: {} });
     expect(decode('{"request":true,"id":1,"method":"x","data":null}')).toMatchObject({ data: {} });
     expect(decode('{"request":true,"id":1,"method":"x","data":0}')).toMatchObject({ data: {} });
-    expect(decode('{"response":true,"id":1,"ok":true,"data":[{"type":"transport"}]}')).toMatchObject({
+    expect(
+      decode('{"response":true,"id":1,"ok":true,"data":[{"type":"transport"}]}'),
+    ).toMatchObject({
       data: [{ type: 'transport' }],
     });
   });
 
   it('checks request before response before notification, like protoo', () => {
-    expect(decode('{"request":true,"response":true,"notification":true,"id":1,"method":"m"}').kind).toBe('request');
-    expect(decode('{"response":true,"notification":true,"id":1,"ok":true,"method":"m"}').kind).toBe('success');
+    expect(
+      decode('{"request":true,"response":true,"notification":true,"id":1,"method":"m"}').kind,
+    ).toBe('request');
+    expect(decode('{"response":true,"notification":true,"id":1,"ok":true,"method":"m"}').kind).toBe(
+      'success',
+    );
   });
 
   it('reports text that is not JSON as invalid, with the parser error', () => {
@@ -108,7 +130,11 @@ describe('decode()', () => {
   });
 
   it('reports a request without method, keeping its id', () => {
-    expect(decode('{"request":true,"id":7}')).toEqual({ kind: 'invalid', reason: 'request without method', id: 7 });
+    expect(decode('{"request":true,"id":7}')).toEqual({
+      kind: 'invalid',
+      reason: 'request without method',
+      id: 7,
+    });
     expect(decode('{"request":true,"id":7,"method":5}')).toEqual({
       kind: 'invalid',
       reason: 'request with a method that is a number, not a string',
@@ -117,7 +143,10 @@ describe('decode()', () => {
   });
 
   it('reports a response without id or with a non-numeric id', () => {
-    expect(decode('{"response":true,"ok":true}')).toEqual({ kind: 'invalid', reason: 'response without id' });
+    expect(decode('{"response":true,"ok":true}')).toEqual({
+      kind: 'invalid',
+      reason: 'response without id',
+    });
     expect(decode('{"response":true,"id":null,"ok":true}')).toEqual({
       kind: 'invalid',
       reason: 'response with a non-numeric id (null)',
@@ -125,7 +154,10 @@ describe('decode()', () => {
   });
 
   it('reports a notification without method', () => {
-    expect(decode('{"notification":true,"data":{}}')).toEqual({ kind: 'invalid', reason: 'notification without method' });
+    expect(decode('{"notification":true,"data":{}}')).toEqual({
+      kind: 'invalid',
+      reason: 'notification without method',
+    });
     expect(decode('{"notification":true,"method":[]}')).toEqual({
       kind: 'invalid',
       reason: 'notification with a method that is an array, not a string',
@@ -157,19 +189,32 @@ describe('decode()', () => {
 
 describe('classify()', () => {
   it('classifies parsed values without re-parsing', () => {
-    expect(classify({ notification: true, method: 'm' })).toEqual({ kind: 'notification', method: 'm', data: {} });
-    expect(classify(undefined)).toEqual({ kind: 'invalid', reason: 'not an object: the frame is a undefined' });
+    expect(classify({ notification: true, method: 'm' })).toEqual({
+      kind: 'notification',
+      method: 'm',
+      data: {},
+    });
+    expect(classify(undefined)).toEqual({
+      kind: 'invalid',
+      reason: 'not an object: the frame is a undefined',
+    });
   });
 });
 
 describe('encode()', () => {
   it('encodes each kind as protoo puts it on the wire', () => {
-    expect(encode({ kind: 'request', id: 5, method: 'join' })).toBe('{"request":true,"id":5,"method":"join","data":{}}');
-    expect(encode({ kind: 'success', id: 5, data: { a: 1 } })).toBe('{"response":true,"id":5,"ok":true,"data":{"a":1}}');
+    expect(encode({ kind: 'request', id: 5, method: 'join' })).toBe(
+      '{"request":true,"id":5,"method":"join","data":{}}',
+    );
+    expect(encode({ kind: 'success', id: 5, data: { a: 1 } })).toBe(
+      '{"response":true,"id":5,"ok":true,"data":{"a":1}}',
+    );
     expect(encode({ kind: 'error', id: 5, errorCode: 403, errorReason: 'no' })).toBe(
       '{"response":true,"id":5,"ok":false,"errorCode":403,"errorReason":"no"}',
     );
-    expect(encode({ kind: 'notification', method: 'x' })).toBe('{"notification":true,"method":"x","data":{}}');
+    expect(encode({ kind: 'notification', method: 'x' })).toBe(
+      '{"notification":true,"method":"x","data":{}}',
+    );
   });
 
   it('round-trips through decode()', () => {

@@ -44,10 +44,7 @@ export interface InvalidFrame {
 }
 
 export type ProtooMessage =
-  | ProtooRequest
-  | ProtooSuccessResponse
-  | ProtooErrorResponse
-  | ProtooNotification;
+  ProtooRequest | ProtooSuccessResponse | ProtooErrorResponse | ProtooNotification;
 
 export type DecodeResult = ProtooMessage | InvalidFrame;
 
@@ -166,11 +163,7 @@ export function classify(value: unknown): DecodeResult {
     return { kind: 'notification', method: o.method, data };
   }
 
-  return invalid(
-    'no kind flag: none of request, response or notification is true',
-    o.id,
-    o.method,
-  );
+  return invalid('no kind flag: none of request, response or notification is true', o.id, o.method);
 }
 
 /**

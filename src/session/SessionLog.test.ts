@@ -10,8 +10,22 @@ describe('SessionLog', () => {
     log.append({ t: 7, type: 'note', text: 'n' });
     expect(log.length).toBe(4);
     expect(log.get(0)).toEqual({ seq: 0, t: 0, type: 'ws.open', conn: 'c1', url: 'wss://h/' });
-    expect(log.get(1)).toEqual({ seq: 1, t: 5, type: 'ws.frame', conn: 'c1', dir: 'out', text: '{}' });
-    expect(log.get(2)).toEqual({ seq: 2, t: 6, type: 'ws.frame', conn: 'c1', dir: 'in', base64: 'AA==' });
+    expect(log.get(1)).toEqual({
+      seq: 1,
+      t: 5,
+      type: 'ws.frame',
+      conn: 'c1',
+      dir: 'out',
+      text: '{}',
+    });
+    expect(log.get(2)).toEqual({
+      seq: 2,
+      t: 6,
+      type: 'ws.frame',
+      conn: 'c1',
+      dir: 'in',
+      base64: 'AA==',
+    });
     expect(log.get(3)).toEqual({ seq: 3, t: 7, type: 'note', text: 'n' });
     expect(log.frameText(1)).toBe('{}');
     expect(log.frameText(2)).toBeUndefined();
@@ -53,8 +67,24 @@ describe('SessionLog', () => {
 
   it('keeps extra fields of frames', () => {
     const log = new SessionLog();
-    log.appendWithSeq({ seq: 0, t: 0, type: 'ws.frame', conn: 'c', dir: 'in', text: 'x', extra: { client: 'k' } });
-    expect(log.get(0)).toEqual({ seq: 0, t: 0, type: 'ws.frame', conn: 'c', dir: 'in', text: 'x', extra: { client: 'k' } });
+    log.appendWithSeq({
+      seq: 0,
+      t: 0,
+      type: 'ws.frame',
+      conn: 'c',
+      dir: 'in',
+      text: 'x',
+      extra: { client: 'k' },
+    });
+    expect(log.get(0)).toEqual({
+      seq: 0,
+      t: 0,
+      type: 'ws.frame',
+      conn: 'c',
+      dir: 'in',
+      text: 'x',
+      extra: { client: 'k' },
+    });
   });
 
   it('tells subscribers about every append until they unsubscribe', () => {
@@ -74,9 +104,22 @@ describe('SessionLog', () => {
 
   it('grows past its initial capacity (a million frames stay compact)', () => {
     const log = new SessionLog();
-    for (let i = 0; i < 5000; i++) log.append({ t: i, type: 'ws.frame', conn: `c${i % 3}`, dir: i % 2 ? 'in' : 'out', text: String(i) });
+    for (let i = 0; i < 5000; i++)
+      log.append({
+        t: i,
+        type: 'ws.frame',
+        conn: `c${i % 3}`,
+        dir: i % 2 ? 'in' : 'out',
+        text: String(i),
+      });
     expect(log.length).toBe(5000);
-    expect(log.get(4999)).toMatchObject({ seq: 4999, t: 4999, conn: 'c1', dir: 'in', text: '4999' });
+    expect(log.get(4999)).toMatchObject({
+      seq: 4999,
+      t: 4999,
+      conn: 'c1',
+      dir: 'in',
+      text: '4999',
+    });
     expect(log.eventsOfConn(0).length).toBe(1667);
     expect(log.endTime).toBe(4999);
   });

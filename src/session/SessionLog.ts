@@ -1,11 +1,5 @@
 import { Float64Column, Int32Column, Interner, Uint8Column } from './columns.ts';
-import type {
-  Direction,
-  EventInput,
-  ExtraFields,
-  SessionEvent,
-  WsFrameEvent,
-} from './events.ts';
+import type { Direction, EventInput, ExtraFields, SessionEvent, WsFrameEvent } from './events.ts';
 
 /** Event type codes in the `type` column. */
 export const TYPE_CODE = {
@@ -65,7 +59,7 @@ export class SessionLog {
 
   /** Appends an event and gives it the next `seq`. Returns its index. */
   append(input: EventInput): number {
-    return this.appendWithSeq({ ...input, seq: this.lastSeq + 1 } as SessionEvent);
+    return this.appendWithSeq({ ...input, seq: this.lastSeq + 1 });
   }
 
   /**

@@ -18,22 +18,59 @@ function isJson(s: string): boolean {
   }
 }
 
-const HEADER = '{"format":"signalscope-capture","version":1,"created":"2026-11-22T10:00:00.000Z","source":{"kind":"fixture"}}';
+const HEADER =
+  '{"format":"signalscope-capture","version":1,"created":"2026-11-22T10:00:00.000Z","source":{"kind":"fixture"}}';
 
 function file(...lines: string[]): string {
   return [HEADER, ...lines].join('\n') + '\n';
 }
 
 const ALL_KINDS: SessionEvent[] = [
-  { seq: 0, t: 0, type: 'ws.open', conn: 'c1', url: 'wss://h:4443/?roomId=r&peerId=p', protocol: 'protoo' },
-  { seq: 1, t: 12.5, type: 'ws.frame', conn: 'c1', dir: 'out', text: '{"request":true,"id":1,"method":"join","data":{}}' },
+  {
+    seq: 0,
+    t: 0,
+    type: 'ws.open',
+    conn: 'c1',
+    url: 'wss://h:4443/?roomId=r&peerId=p',
+    protocol: 'protoo',
+  },
+  {
+    seq: 1,
+    t: 12.5,
+    type: 'ws.frame',
+    conn: 'c1',
+    dir: 'out',
+    text: '{"request":true,"id":1,"method":"join","data":{}}',
+  },
   { seq: 2, t: 13, type: 'ws.frame', conn: 'c1', dir: 'in', base64: 'AAEC/w==' },
-  { seq: 3, t: 40, type: 'pc', pc: 'pc1', event: 'setLocalDescription', value: { type: 'offer', sdp: 'v=0\r\n' } },
+  {
+    seq: 3,
+    t: 40,
+    type: 'pc',
+    pc: 'pc1',
+    event: 'setLocalDescription',
+    value: { type: 'offer', sdp: 'v=0\r\n' },
+  },
   { seq: 4, t: 41, type: 'note', text: 'hello "world"' },
   { seq: 5, t: 42, type: 'ws.error', conn: 'c1', message: 'boom' },
   { seq: 7, t: 900, type: 'ws.close', conn: 'c1', code: 4000, reason: 'bye' },
-  { seq: 8, t: 901, type: 'unknown', originalType: 'stats', conn: 'c1', extra: { bytes: 12, nested: { a: [1] } } },
-  { seq: 9, t: 902, type: 'ws.frame', conn: 'c2', dir: 'in', text: 'not json', extra: { proxyClient: 'x' } },
+  {
+    seq: 8,
+    t: 901,
+    type: 'unknown',
+    originalType: 'stats',
+    conn: 'c1',
+    extra: { bytes: 12, nested: { a: [1] } },
+  },
+  {
+    seq: 9,
+    t: 902,
+    type: 'ws.frame',
+    conn: 'c2',
+    dir: 'in',
+    text: 'not json',
+    extra: { proxyClient: 'x' },
+  },
   { seq: 10, t: 903, type: 'pc', pc: 'pc1', event: 'close' },
   { seq: 11, t: 904, type: 'ws.close', conn: 'c2' },
 ];
@@ -49,7 +86,9 @@ describe('capture format', () => {
   });
 
   it('writes seq, t and type first, then the fields in the documented order', () => {
-    const text = writeCapture(newHeader({ kind: 'fixture' }, new Date(0)), [ALL_KINDS[0] as SessionEvent]);
+    const text = writeCapture(newHeader({ kind: 'fixture' }, new Date(0)), [
+      ALL_KINDS[0] as SessionEvent,
+    ]);
     expect(text.split('\n')[1]).toBe(
       '{"seq":0,"t":0,"type":"ws.open","conn":"c1","url":"wss://h:4443/?roomId=r&peerId=p","protocol":"protoo"}',
     );
@@ -81,12 +120,16 @@ describe('capture format', () => {
   });
 
   it('keeps a key named __proto__ as data, without touching prototypes', () => {
-    const r = readCaptureText(file('{"seq":0,"t":0,"type":"note","text":"x","__proto__":{"polluted":1}}'));
+    const r = readCaptureText(
+      file('{"seq":0,"t":0,"type":"note","text":"x","__proto__":{"polluted":1}}'),
+    );
     expect(r.errors).toEqual([]);
     const e = r.log.get(0);
     expect(Object.getOwnPropertyDescriptor(e.extra, '__proto__')?.value).toEqual({ polluted: 1 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(writeCapture(newHeader({ kind: 'x' }), r.log.events())).toContain('"__proto__":{"polluted":1}');
+    expect(writeCapture(newHeader({ kind: 'x' }), r.log.events())).toContain(
+      '"__proto__":{"polluted":1}',
+    );
   });
 });
 
@@ -94,37 +137,153 @@ describe('capture reader errors name the line and the field', () => {
   const cases: [string, string, string][] = [
     ['an empty file', '', 'line 1: the file is empty: expected the capture header line'],
     ['a header that is not JSON', 'hello\n', 'line 1: not JSON'],
-    ['a wrong format', '{"format":"pcap","version":1,"created":"2026-01-01T00:00:00Z","source":{"kind":"x"}}\n', 'line 1, field format: expected "signalscope-capture", found "pcap"'],
-    ['an unknown version', '{"format":"signalscope-capture","version":2,"created":"2026-01-01T00:00:00Z","source":{"kind":"x"}}\n', 'line 1, field version: expected 1 (this signalscope reads version 1; a newer signalscope may read it), found 2'],
-    ['a bad created', '{"format":"signalscope-capture","version":1,"created":"yesterday","source":{"kind":"x"}}\n', 'line 1, field created: expected an ISO 8601 time string, found "yesterday"'],
-    ['a source without kind', '{"format":"signalscope-capture","version":1,"created":"2026-01-01T00:00:00Z","source":{}}\n', 'line 1, field source: expected an object with a string "kind", found {}'],
+    [
+      'a wrong format',
+      '{"format":"pcap","version":1,"created":"2026-01-01T00:00:00Z","source":{"kind":"x"}}\n',
+      'line 1, field format: expected "signalscope-capture", found "pcap"',
+    ],
+    [
+      'an unknown version',
+      '{"format":"signalscope-capture","version":2,"created":"2026-01-01T00:00:00Z","source":{"kind":"x"}}\n',
+      'line 1, field version: expected 1 (this signalscope reads version 1; a newer signalscope may read it), found 2',
+    ],
+    [
+      'a bad created',
+      '{"format":"signalscope-capture","version":1,"created":"yesterday","source":{"kind":"x"}}\n',
+      'line 1, field created: expected an ISO 8601 time string, found "yesterday"',
+    ],
+    [
+      'a source without kind',
+      '{"format":"signalscope-capture","version":1,"created":"2026-01-01T00:00:00Z","source":{}}\n',
+      'line 1, field source: expected an object with a string "kind", found {}',
+    ],
     ['a header that is an array', '[1]\n', 'line 1: expected the capture header object, found [1]'],
     ['an event that is not an object', file('7'), 'line 2: expected a JSON object, found 7'],
-    ['a missing seq', file('{"t":0,"type":"note","text":"x"}'), 'line 2, field seq: expected a non-negative integer, found nothing'],
-    ['a fractional seq', file('{"seq":1.5,"t":0,"type":"note","text":"x"}'), 'line 2, field seq: expected a non-negative integer, found 1.5'],
-    ['a seq going back', file('{"seq":5,"t":0,"type":"note","text":"x"}', '{"seq":5,"t":0,"type":"note","text":"y"}'), 'line 3, field seq: expected an integer greater than 5 (the previous seq), found 5'],
-    ['a negative t', file('{"seq":0,"t":-1,"type":"note","text":"x"}'), 'line 2, field t: expected a finite number of milliseconds ≥ 0, found -1'],
-    ['a string t', file('{"seq":0,"t":"0","type":"note","text":"x"}'), 'line 2, field t: expected a finite number of milliseconds ≥ 0, found "0"'],
-    ['a missing type', file('{"seq":0,"t":0}'), 'line 2, field type: expected an event type string, found nothing'],
-    ['a ws.open without url', file('{"seq":0,"t":0,"type":"ws.open","conn":"c1"}'), 'line 2, field url: expected a string, found nothing'],
-    ['a ws.open with a numeric protocol', file('{"seq":0,"t":0,"type":"ws.open","conn":"c1","url":"u","protocol":1}'), 'line 2, field protocol: expected a string or no field, found 1'],
-    ['a frame without conn', file('{"seq":0,"t":0,"type":"ws.frame","dir":"in","text":"x"}'), 'line 2, field conn: expected a string, found nothing'],
-    ['a frame with a bad dir', file('{"seq":0,"t":0,"type":"ws.frame","conn":"c","dir":"up","text":"x"}'), 'line 2, field dir: expected "in" or "out", found "up"'],
-    ['a frame with neither text nor base64', file('{"seq":0,"t":0,"type":"ws.frame","conn":"c","dir":"in"}'), 'line 2, field text: expected exactly one of text (a text frame) and base64 (a binary frame), found neither'],
-    ['a frame with both', file('{"seq":0,"t":0,"type":"ws.frame","conn":"c","dir":"in","text":"","base64":""}'), 'line 2, field text: expected exactly one of text and base64, found both'],
-    ['a frame with a numeric text', file('{"seq":0,"t":0,"type":"ws.frame","conn":"c","dir":"in","text":5}'), 'line 2, field text: expected a string, found 5'],
-    ['a frame with bad base64', file('{"seq":0,"t":0,"type":"ws.frame","conn":"c","dir":"in","base64":"ab$"}'), 'line 2, field base64: expected base64-encoded bytes, found "ab$"'],
-    ['a close with a string code', file('{"seq":0,"t":0,"type":"ws.close","conn":"c","code":"4000"}'), 'line 2, field code: expected an integer close code or no field, found "4000"'],
-    ['a close with a numeric reason', file('{"seq":0,"t":0,"type":"ws.close","conn":"c","reason":4}'), 'line 2, field reason: expected a string or no field, found 4'],
-    ['an error without message', file('{"seq":0,"t":0,"type":"ws.error","conn":"c"}'), 'line 2, field message: expected a string, found nothing'],
-    ['a pc event without pc', file('{"seq":0,"t":0,"type":"pc","event":"close"}'), 'line 2, field pc: expected a string, found nothing'],
-    ['a pc event without event', file('{"seq":0,"t":0,"type":"pc","pc":"pc1"}'), 'line 2, field event: expected a string, found nothing'],
-    ['a pc event with a numeric conn', file('{"seq":0,"t":0,"type":"pc","pc":"pc1","event":"close","conn":1}'), 'line 2, field conn: expected a string or no field, found 1'],
-    ['a note without text', file('{"seq":0,"t":0,"type":"note"}'), 'line 2, field text: expected a string, found nothing'],
-    ['an unknown event with a numeric conn', file('{"seq":0,"t":0,"type":"x","conn":2}'), 'line 2, field conn: expected a string or no field, found 2'],
-    ['an empty line in the middle', `${HEADER}\n\n{"seq":0,"t":0,"type":"note","text":"x"}\n`, 'line 2: empty line: expected one JSON object per line'],
-    ['a line that is not JSON', file('{"seq":0,"t":0,"type":"note","text":"x"} trailing'), 'line 2: not JSON'],
-    ['a truncated last line', `${HEADER}\n{"seq":0,"t":0,"type":"note","text":"x"}\n{"seq":1,"t":0,"ty`, 'line 3: truncated: the last line has no newline and is not complete JSON'],
+    [
+      'a missing seq',
+      file('{"t":0,"type":"note","text":"x"}'),
+      'line 2, field seq: expected a non-negative integer, found nothing',
+    ],
+    [
+      'a fractional seq',
+      file('{"seq":1.5,"t":0,"type":"note","text":"x"}'),
+      'line 2, field seq: expected a non-negative integer, found 1.5',
+    ],
+    [
+      'a seq going back',
+      file('{"seq":5,"t":0,"type":"note","text":"x"}', '{"seq":5,"t":0,"type":"note","text":"y"}'),
+      'line 3, field seq: expected an integer greater than 5 (the previous seq), found 5',
+    ],
+    [
+      'a negative t',
+      file('{"seq":0,"t":-1,"type":"note","text":"x"}'),
+      'line 2, field t: expected a finite number of milliseconds ≥ 0, found -1',
+    ],
+    [
+      'a string t',
+      file('{"seq":0,"t":"0","type":"note","text":"x"}'),
+      'line 2, field t: expected a finite number of milliseconds ≥ 0, found "0"',
+    ],
+    [
+      'a missing type',
+      file('{"seq":0,"t":0}'),
+      'line 2, field type: expected an event type string, found nothing',
+    ],
+    [
+      'a ws.open without url',
+      file('{"seq":0,"t":0,"type":"ws.open","conn":"c1"}'),
+      'line 2, field url: expected a string, found nothing',
+    ],
+    [
+      'a ws.open with a numeric protocol',
+      file('{"seq":0,"t":0,"type":"ws.open","conn":"c1","url":"u","protocol":1}'),
+      'line 2, field protocol: expected a string or no field, found 1',
+    ],
+    [
+      'a frame without conn',
+      file('{"seq":0,"t":0,"type":"ws.frame","dir":"in","text":"x"}'),
+      'line 2, field conn: expected a string, found nothing',
+    ],
+    [
+      'a frame with a bad dir',
+      file('{"seq":0,"t":0,"type":"ws.frame","conn":"c","dir":"up","text":"x"}'),
+      'line 2, field dir: expected "in" or "out", found "up"',
+    ],
+    [
+      'a frame with neither text nor base64',
+      file('{"seq":0,"t":0,"type":"ws.frame","conn":"c","dir":"in"}'),
+      'line 2, field text: expected exactly one of text (a text frame) and base64 (a binary frame), found neither',
+    ],
+    [
+      'a frame with both',
+      file('{"seq":0,"t":0,"type":"ws.frame","conn":"c","dir":"in","text":"","base64":""}'),
+      'line 2, field text: expected exactly one of text and base64, found both',
+    ],
+    [
+      'a frame with a numeric text',
+      file('{"seq":0,"t":0,"type":"ws.frame","conn":"c","dir":"in","text":5}'),
+      'line 2, field text: expected a string, found 5',
+    ],
+    [
+      'a frame with bad base64',
+      file('{"seq":0,"t":0,"type":"ws.frame","conn":"c","dir":"in","base64":"ab$"}'),
+      'line 2, field base64: expected base64-encoded bytes, found "ab$"',
+    ],
+    [
+      'a close with a string code',
+      file('{"seq":0,"t":0,"type":"ws.close","conn":"c","code":"4000"}'),
+      'line 2, field code: expected an integer close code or no field, found "4000"',
+    ],
+    [
+      'a close with a numeric reason',
+      file('{"seq":0,"t":0,"type":"ws.close","conn":"c","reason":4}'),
+      'line 2, field reason: expected a string or no field, found 4',
+    ],
+    [
+      'an error without message',
+      file('{"seq":0,"t":0,"type":"ws.error","conn":"c"}'),
+      'line 2, field message: expected a string, found nothing',
+    ],
+    [
+      'a pc event without pc',
+      file('{"seq":0,"t":0,"type":"pc","event":"close"}'),
+      'line 2, field pc: expected a string, found nothing',
+    ],
+    [
+      'a pc event without event',
+      file('{"seq":0,"t":0,"type":"pc","pc":"pc1"}'),
+      'line 2, field event: expected a string, found nothing',
+    ],
+    [
+      'a pc event with a numeric conn',
+      file('{"seq":0,"t":0,"type":"pc","pc":"pc1","event":"close","conn":1}'),
+      'line 2, field conn: expected a string or no field, found 1',
+    ],
+    [
+      'a note without text',
+      file('{"seq":0,"t":0,"type":"note"}'),
+      'line 2, field text: expected a string, found nothing',
+    ],
+    [
+      'an unknown event with a numeric conn',
+      file('{"seq":0,"t":0,"type":"x","conn":2}'),
+      'line 2, field conn: expected a string or no field, found 2',
+    ],
+    [
+      'an empty line in the middle',
+      `${HEADER}\n\n{"seq":0,"t":0,"type":"note","text":"x"}\n`,
+      'line 2: empty line: expected one JSON object per line',
+    ],
+    [
+      'a line that is not JSON',
+      file('{"seq":0,"t":0,"type":"note","text":"x"} trailing'),
+      'line 2: not JSON',
+    ],
+    [
+      'a truncated last line',
+      `${HEADER}\n{"seq":0,"t":0,"type":"note","text":"x"}\n{"seq":1,"t":0,"ty`,
+      'line 3: truncated: the last line has no newline and is not complete JSON',
+    ],
   ];
 
   it.each(cases)('%s', (_name, text, message) => {

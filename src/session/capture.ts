@@ -39,9 +39,9 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   let s: string;
   try {
-    s = JSON.stringify(value);
+    s = JSON.stringify(value) ?? typeof value;
   } catch {
-    s = String(value);
+    s = 'an unprintable value';
   }
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }
@@ -103,7 +103,12 @@ function extraOf(o: Obj, known: readonly string[]): ExtraFields | undefined {
  * `previousSeq` is the seq of the event before (or -1).
  */
 export function parseEvent(o: unknown, line: number, previousSeq: number): SessionEvent {
-  if (!isObject(o)) throw new CaptureFormatError(line, undefined, `expected a JSON object, found ${describeValue(o)}`);
+  if (!isObject(o))
+    throw new CaptureFormatError(
+      line,
+      undefined,
+      `expected a JSON object, found ${describeValue(o)}`,
+    );
   const seq = o.seq;
   if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) {
     throw expected(line, 'seq', 'a non-negative integer', seq);
@@ -116,7 +121,8 @@ export function parseEvent(o: unknown, line: number, previousSeq: number): Sessi
     throw expected(line, 't', 'a finite number of milliseconds ≥ 0', t);
   }
   const type = o.type;
-  if (typeof type !== 'string' || type === '') throw expected(line, 'type', 'an event type string', type);
+  if (typeof type !== 'string' || type === '')
+    throw expected(line, 'type', 'an event type string', type);
   const known = FIELDS[type];
   const extra = extraOf(o, known ?? ['conn']);
   const withExtra = <E extends object>(e: E): E => (extra ? { ...e, extra } : e);
@@ -126,7 +132,14 @@ export function parseEvent(o: unknown, line: number, previousSeq: number): Sessi
       const conn = requireString(o, 'conn', line);
       const url = requireString(o, 'url', line);
       const protocol = optionalString(o, 'protocol', line);
-      return withExtra({ seq, t, type, conn, url, ...(protocol === undefined ? {} : { protocol }) });
+      return withExtra({
+        seq,
+        t,
+        type,
+        conn,
+        url,
+        ...(protocol === undefined ? {} : { protocol }),
+      });
     }
     case 'ws.frame': {
       const conn = requireString(o, 'conn', line);
@@ -210,7 +223,11 @@ export function parseEvent(o: unknown, line: number, previousSeq: number): Sessi
 export function parseHeader(o: unknown): CaptureHeader {
   const line = 1;
   if (!isObject(o)) {
-    throw new CaptureFormatError(line, undefined, `expected the capture header object, found ${describeValue(o)}`);
+    throw new CaptureFormatError(
+      line,
+      undefined,
+      `expected the capture header object, found ${describeValue(o)}`,
+    );
   }
   if (o.format !== CAPTURE_FORMAT) throw expected(line, 'format', `"${CAPTURE_FORMAT}"`, o.format);
   if (o.version !== CAPTURE_VERSION) {
@@ -314,7 +331,9 @@ export class CaptureReader {
     }
     // Empty lines only count as errors when something followed them.
     if (this.lineNo === 0) {
-      this.report(new CaptureFormatError(1, undefined, 'the file is empty: expected the capture header line'));
+      this.report(
+        new CaptureFormatError(1, undefined, 'the file is empty: expected the capture header line'),
+      );
     }
     return {
       header: this.header,
@@ -344,7 +363,9 @@ export class CaptureReader {
     }
     if (this.emptyLinePending > 0) {
       for (let k = this.emptyLinePending; k > 0; k--) {
-        this.report(new CaptureFormatError(n - k, undefined, 'empty line: expected one JSON object per line'));
+        this.report(
+          new CaptureFormatError(n - k, undefined, 'empty line: expected one JSON object per line'),
+        );
       }
       this.emptyLinePending = 0;
     }
@@ -447,5 +468,10 @@ export function writeCapture(header: CaptureHeader, events: Iterable<SessionEven
 }
 
 export function newHeader(source: CaptureSource, created = new Date()): CaptureHeader {
-  return { format: CAPTURE_FORMAT, version: CAPTURE_VERSION, created: created.toISOString(), source };
+  return {
+    format: CAPTURE_FORMAT,
+    version: CAPTURE_VERSION,
+    created: created.toISOString(),
+    source,
+  };
 }

@@ -18,7 +18,7 @@ abstract class Column<T extends TypedArray> {
     let next = this.data.length * 2;
     while (next < capacity) next *= 2;
     const grown = new this.ctor(next);
-    grown.set(this.data as never);
+    grown.set(this.data);
     this.data = grown;
   }
 

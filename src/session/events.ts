@@ -78,12 +78,7 @@ export interface UnknownEvent extends EventBase {
 }
 
 export type KnownEvent =
-  | WsOpenEvent
-  | WsFrameEvent
-  | WsCloseEvent
-  | WsErrorEvent
-  | PcEvent
-  | NoteEvent;
+  WsOpenEvent | WsFrameEvent | WsCloseEvent | WsErrorEvent | PcEvent | NoteEvent;
 
 export type SessionEvent = KnownEvent | UnknownEvent;
 

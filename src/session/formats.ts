@@ -20,7 +20,10 @@ export function sniffFormat(head: string): SniffResult {
   const text = head.replace(/^\uFEFF/, '').trimStart();
   if (text === '') return { format: 'unknown', detail: 'the file is empty' };
   const firstLine = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n'));
-  if (/^\{\s*"format"\s*:\s*"signalscope-capture"/.test(firstLine) || /"format"\s*:\s*"signalscope-capture"/.test(firstLine)) {
+  if (
+    /^\{\s*"format"\s*:\s*"signalscope-capture"/.test(firstLine) ||
+    /"format"\s*:\s*"signalscope-capture"/.test(firstLine)
+  ) {
     return { format: 'signalscope-capture', detail: 'signalscope capture' };
   }
   if (text.startsWith('{')) {
@@ -33,7 +36,8 @@ export function sniffFormat(head: string): SniffResult {
     }
     return {
       format: 'unknown',
-      detail: 'JSON, but neither a signalscope capture (its first line has no "format":"signalscope-capture"), a HAR nor a webrtc-internals dump',
+      detail:
+        'JSON, but neither a signalscope capture (its first line has no "format":"signalscope-capture"), a HAR nor a webrtc-internals dump',
     };
   }
   const printable = firstLine.slice(0, 40).replace(/[^\x20-\x7e]/g, '?');

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { newHeader, readCaptureText, writeCapture } from './capture.ts';
 import type { SessionEvent } from './events.ts';
-import { REDACTED, redactEvent, redactEvents, redactFrameText, redactHeader, redactUrl, redactValue } from './redact.ts';
+import {
+  REDACTED,
+  redactEvent,
+  redactEvents,
+  redactFrameText,
+  redactHeader,
+  redactUrl,
+  redactValue,
+} from './redact.ts';
 
 describe('redaction', () => {
   it('replaces secret query parameters in URLs and keeps the others', () => {
@@ -13,17 +21,28 @@ describe('redaction', () => {
     );
     expect(redactUrl('wss://h/?roomId=token')).toBe('wss://h/?roomId=token');
     expect(redactUrl('no query token=1')).toBe('no query token=1');
-    expect(redactUrl('wss://h/?%E0%A4%A=1&secret')).toBe('wss://h/?%E0%A4%A=1&secret=%5Bredacted%5D');
+    expect(redactUrl('wss://h/?%E0%A4%A=1&secret')).toBe(
+      'wss://h/?%E0%A4%A=1&secret=%5Bredacted%5D',
+    );
   });
 
   it('replaces secret fields at any depth, case-insensitively', () => {
     expect(
-      redactValue({ secret: 's', options: { up: 1 }, nested: [{ Token: 't', url: 'wss://x/?apiKey=1' }] }),
-    ).toEqual({ secret: REDACTED, options: { up: 1 }, nested: [{ Token: REDACTED, url: 'wss://x/?apiKey=%5Bredacted%5D' }] });
+      redactValue({
+        secret: 's',
+        options: { up: 1 },
+        nested: [{ Token: 't', url: 'wss://x/?apiKey=1' }],
+      }),
+    ).toEqual({
+      secret: REDACTED,
+      options: { up: 1 },
+      nested: [{ Token: REDACTED, url: 'wss://x/?apiKey=%5Bredacted%5D' }],
+    });
   });
 
   it('redacts an applyNetworkThrottle secret in a frame, and leaves non-JSON frames alone', () => {
-    const text = '{"request":true,"id":1,"method":"applyNetworkThrottle","data":{"secret":"hunter2","uplink":100}}';
+    const text =
+      '{"request":true,"id":1,"method":"applyNetworkThrottle","data":{"secret":"hunter2","uplink":100}}';
     expect(redactFrameText(text)).toBe(
       '{"request":true,"id":1,"method":"applyNetworkThrottle","data":{"secret":"[redacted]","uplink":100}}',
     );
@@ -35,8 +54,22 @@ describe('redaction', () => {
   it('redacts every event type that can carry a secret, without changing the original', () => {
     const events: SessionEvent[] = [
       { seq: 0, t: 0, type: 'ws.open', conn: 'c', url: 'wss://h/?roomId=r&token=T0KEN' },
-      { seq: 1, t: 1, type: 'ws.frame', conn: 'c', dir: 'out', text: '{"notification":true,"method":"x","data":{"password":"PW"}}' },
-      { seq: 2, t: 2, type: 'pc', pc: 'p', event: 'setConfiguration', value: { iceServers: [{ urls: 'turn:x', credential: 'CRED' }] } },
+      {
+        seq: 1,
+        t: 1,
+        type: 'ws.frame',
+        conn: 'c',
+        dir: 'out',
+        text: '{"notification":true,"method":"x","data":{"password":"PW"}}',
+      },
+      {
+        seq: 2,
+        t: 2,
+        type: 'pc',
+        pc: 'p',
+        event: 'setConfiguration',
+        value: { iceServers: [{ urls: 'turn:x', credential: 'CRED' }] },
+      },
       { seq: 3, t: 3, type: 'note', text: 'nothing secret' },
     ];
     const header = redactHeader(newHeader({ kind: 'live', url: 'wss://h/?secret=S3CRET' }));
