@@ -225,7 +225,7 @@ describe('signalscope codes', () => {
     expect(codes).toEqual(Object.keys(FINDING_CODES));
     const doc = readFileSync(join(root, 'docs/findings.md'), 'utf8');
     for (const [code, info] of Object.entries(FINDING_CODES)) {
-      expect(doc).toContain(`| \`${code}\` | ${info.severity} |`);
+      expect(doc).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${info.severity}\\s*\\|`));
     }
   });
 });

@@ -39,7 +39,9 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   let s: string;
   try {
-    s = JSON.stringify(value) ?? typeof value;
+    // JSON.stringify gives undefined for a function or a symbol.
+    const json: string | undefined = JSON.stringify(value);
+    s = json ?? typeof value;
   } catch {
     s = 'an unprintable value';
   }
