@@ -143,7 +143,11 @@ function formatSummary(loaded: Loaded, s: SessionSummary): string {
   const lines: string[] = [];
   const src = loaded.header?.source;
   lines.push(`${loaded.path}${loaded.partial ? '  (PARTIAL: some lines could not be read)' : ''}`);
-  if (loaded.header) lines.push(`  created ${loaded.header.created}, source ${src?.kind ?? '?'}`);
+  if (loaded.header) {
+    lines.push(
+      `  created ${printable(loaded.header.created)}, source ${printable(src?.kind ?? '?')}`,
+    );
+  }
   lines.push(
     `  ${s.events} events over ${(s.durationMs / 1000).toFixed(1)} s, ${s.connections} connection(s), dialect ${s.dialect}`,
   );
@@ -225,7 +229,7 @@ function check(args: Args, loaded: Loaded, io: Io): number {
   for (const p of formatProblems) io.stdout(`error    capture-format  ${p.message}\n`);
   for (const f of shown) {
     io.stdout(
-      `${f.severity.padEnd(8)} ${f.code.padEnd(22)} seq ${String(f.seq).padEnd(6)} ${f.conn ? `${f.conn}: ` : ''}${printable(f.message)}\n`,
+      `${f.severity.padEnd(8)} ${f.code.padEnd(22)} seq ${String(f.seq).padEnd(6)} ${f.conn ? `${printable(f.conn)}: ` : ''}${printable(f.message)}\n`,
     );
   }
   io.stdout(
@@ -236,12 +240,11 @@ function check(args: Args, loaded: Loaded, io: Io): number {
 
 /** Keeps control characters from a capture out of the terminal. */
 function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
+  // C0 and C1 control characters (a terminal would act on them), shown as \u escapes.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const control = new RegExp('[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]', 'g');
   return s
-    .replace(
-      /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    )
+    .replace(control, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/\n/g, '\\n');
 }
 

@@ -41,6 +41,7 @@ export function describeValue(value: unknown): string {
   try {
     // JSON.stringify gives undefined for a function or a symbol.
     const json: string | undefined = JSON.stringify(value);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- lib.d.ts says string; it is not always
     s = json ?? typeof value;
   } catch {
     s = 'an unprintable value';
