@@ -139,7 +139,7 @@ export class SessionAnalysis {
       } else if (type === TYPE_CODE['ws.close'] && conn >= 0) {
         const ev = log.get(i) as WsCloseEvent;
         this.track(conn).closes.push({ index: i, code: ev.code, reason: ev.reason });
-        this.correlator.close(i, conn, t);
+        this.correlator.close(i, conn, t, ev.code);
       } else {
         this.correlator.other(i, t);
       }

@@ -6,7 +6,7 @@ type Step =
   | ['req', number, 'in' | 'out', number, number] // conn, dir, id, t
   | ['res', number, 'in' | 'out', number, number, boolean] // conn, dir, id, t, ok
   | ['open', number, number]
-  | ['close', number, number]
+  | ['close', number, number, number?]
   | ['tick', number];
 
 function run(steps: Step[]): Correlator {
@@ -23,7 +23,7 @@ function run(steps: Step[]): Correlator {
         c.open(i, s[1], s[2]);
         break;
       case 'close':
-        c.close(i, s[1], s[2]);
+        c.close(i, s[1], s[2], s[3]);
         break;
       case 'tick':
         c.other(i, s[1]);
@@ -170,6 +170,18 @@ describe('Correlator', () => {
     expect(c.deadlineOf(8)).toBe(23_000 + 22_500);
     expect(c.timedOutAt.get(1)).toBe(22_500);
     expect(c.outcomeOf(1, 23_000)).toBe('cut');
+  });
+
+  it("stops counting the client's cut requests after a 4000 close, which closes its Peer", () => {
+    const c = run([
+      ['open', 0, 0],
+      ['req', 0, 'out', 1, 0],
+      ['close', 0, 10, 4000],
+      ['open', 0, 20],
+      ['req', 0, 'out', 2, 30],
+    ]);
+    expect(c.outcomeOf(1, 30)).toBe('cut');
+    expect(c.deadlineOf(4)).toBe(30 + 22_500);
   });
 
   it('treats an open without a close as a reconnect that cuts pending requests', () => {

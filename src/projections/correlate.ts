@@ -272,27 +272,31 @@ export class Correlator {
     s.open = true;
   }
 
-  /** The socket of `conn` closed: requests still pending in either direction are cut. */
-  close(index: number, conn: number, t: number): void {
+  /**
+   * The socket of `conn` closed: requests still pending in either direction are cut. Code
+   * 4000 also closes protoo-client's Peer, which rejects its pending requests ('peer closed').
+   */
+  close(index: number, conn: number, t: number, code?: number): void {
     this.grow(index);
     this.advance(t);
     const s = this.conn(conn);
     s.open = false;
     for (const side of [s.out, s.in]) {
+      // The server-side peer is gone with the socket: its requests no longer count. The
+      // client's Peer lives on (unless closed by 4000), so its cut requests count until
+      // their timeout.
+      const uncount = side === s.in || code === 4000;
       for (const [id, req] of side.pending) {
         this.outcome.set(req, OUTCOME_CODE.cut);
         this.cutBy.set(req, index);
         side.gone.set(id, req);
+        if (uncount && this.counted.get(req) === 1) {
+          this.counted.set(req, 0);
+          side.inFlight--;
+        }
       }
       side.pending.clear();
       side.answered.clear();
-    }
-    // The server-side peer is gone with the socket: its requests no longer count.
-    for (const [, req] of s.in.gone) {
-      if (this.counted.get(req) === 1) {
-        this.counted.set(req, 0);
-        s.in.inFlight--;
-      }
     }
   }
 
