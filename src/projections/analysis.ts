@@ -100,6 +100,12 @@ export class SessionAnalysis {
   update(): this {
     const log = this.log;
     const end = log.length;
+    if (end > this.processed) {
+      this.kindCol.reserve(end);
+      this.idCol.reserve(end);
+      this.methodCol.reserve(end);
+      this.correlator.reserve(end);
+    }
     for (let i = this.processed; i < end; i++) this.step(i);
     this.processed = end;
     return this;

@@ -145,6 +145,14 @@ export class Correlator {
     return s;
   }
 
+  /** Makes room for `events` events in the per-event columns. */
+  reserve(events: number): void {
+    this.pair.reserve(events);
+    this.outcome.reserve(events);
+    this.deadline.reserve(events);
+    this.counted.reserve(events);
+  }
+
   /** Keeps the per-event columns as long as the log. */
   private grow(index: number): void {
     while (this.pair.length <= index) {

@@ -22,6 +22,11 @@ abstract class Column<T extends TypedArray> {
     this.data = grown;
   }
 
+  /** Makes room for `capacity` values at once (one copy instead of repeated doubling). */
+  reserve(capacity: number): void {
+    this.ensure(capacity);
+  }
+
   push(value: number): number {
     this.ensure(this.length + 1);
     this.data[this.length] = value;
