@@ -1,0 +1,69 @@
+import { expect, test } from 'vitest';
+import { render } from 'vitest-browser-react';
+import { userEvent } from 'vitest/browser';
+import { App } from './App.tsx';
+import { EventList } from '../views/EventList/index.ts';
+import { captureText, manyEvents, sampleAnalysis } from '../views/EventList/sampleSession.ts';
+
+test('opens a capture from the file input, shows its rows, and ArrowDown moves the selection', async () => {
+  const screen = await render(<App search="" demoUrl={null} />);
+  await userEvent.upload(
+    screen.getByLabelText('Open capture…'),
+    new File([captureText()], 'sample.sscap.jsonl'),
+  );
+  await expect.element(screen.getByRole('grid', { name: 'Events' })).toBeVisible();
+  const join = screen.getByRole('row', { name: /^seq 1, client to server, request join, ok$/ });
+  await expect.element(join).toBeVisible();
+  await expect
+    .element(screen.getByRole('row', { name: /^seq 6, server to client, invalid, not JSON/ }))
+    .toBeVisible();
+
+  await join.click();
+  await expect.element(join).toHaveAttribute('aria-selected', 'true');
+  await userEvent.keyboard('{ArrowDown}');
+  const response = screen.getByRole('row', {
+    name: /^seq 2, server to client, success response join/,
+  });
+  await expect.element(response).toHaveAttribute('aria-selected', 'true');
+  await expect.element(join).toHaveAttribute('aria-selected', 'false');
+  await expect.element(screen.getByRole('region', { name: 'Event seq 2' })).toBeVisible();
+});
+
+test('scrolling a 100,000-event list renders the rows in view and no others', async () => {
+  const analysis = sampleAnalysis(manyEvents(100_000));
+  const screen = await render(
+    <div style={{ height: '600px', display: 'flex', flexDirection: 'column' }}>
+      <EventList analysis={analysis} />
+    </div>,
+  );
+  const grid = screen.getByRole('grid', { name: 'Events' });
+  await expect.element(grid).toHaveAttribute('aria-rowcount', '100001');
+  const el = grid.element() as HTMLElement;
+  el.scrollTop = 50_000 * 26;
+  el.dispatchEvent(new Event('scroll'));
+  await expect.element(screen.getByRole('row', { name: /^seq 50000,/ })).toBeInTheDocument();
+  const rendered = el.querySelectorAll('[role="row"]').length;
+  expect(rendered).toBeLessThan(200);
+  expect(el.querySelector('[aria-label^="seq 100,"]')).toBeNull();
+});
+
+test('opens the bundled demo capture when there is no ?capture=, and says it is a demo', async () => {
+  const screen = await render(<App search="" />);
+  await expect.element(screen.getByRole('grid', { name: 'Events' })).toBeVisible();
+  await expect.element(screen.getByRole('row', { name: /^seq 0, socket open/ })).toBeVisible();
+  const note = screen.getByRole('note').element();
+  expect(note.textContent).toMatch(/^Recorded demo: /);
+});
+
+test('the theme toggle switches the page to dark and back', async () => {
+  const screen = await render(<App search="" demoUrl={null} />);
+  const toggle = screen.getByRole('button', { name: 'Dark theme' });
+  const background = () => getComputedStyle(document.documentElement).backgroundColor;
+  await toggle.click();
+  await expect.element(toggle).toHaveAttribute('aria-pressed', 'true');
+  const dark = background();
+  await toggle.click();
+  await expect.element(toggle).toHaveAttribute('aria-pressed', 'false');
+  expect(background()).not.toBe(dark);
+  expect(dark).toBe('rgb(15, 18, 22)');
+});
