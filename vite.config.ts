@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumLaunchOptions } from './scripts/chromium.ts';
+import { exampleCaptures } from './scripts/vite-fixtures.ts';
 
 // Each browser project gets its own options object: vitest fails when two projects share one.
 const browserOptions = () => ({
@@ -13,7 +14,7 @@ const browserOptions = () => ({
 });
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), exampleCaptures(new URL('./fixtures/', import.meta.url))],
   server: {
     host: '127.0.0.1',
     port: 5173,

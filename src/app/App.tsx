@@ -3,6 +3,7 @@ import { nameFromUrl, type FetchLike } from '../sources/captureFile.ts';
 import { EventList } from '../views/EventList/index.ts';
 import { formatBytes } from '../views/EventList/format.ts';
 import { DEMO_CAPTURE_URL, DEMO_DESCRIPTION, DEMO_NAME } from './demo.ts';
+import { EXAMPLES } from './examples.ts';
 import { BrokenCapturePanel, LoadFailurePanel } from './ErrorPanel.tsx';
 import { SummaryBar } from './SummaryBar.tsx';
 import { TopBar, type FileInfo } from './TopBar.tsx';
@@ -33,6 +34,12 @@ function fileInfo(state: LoaderState): FileInfo | undefined {
     default:
       return undefined;
   }
+}
+
+/** Whether the page shows one of the example captures. */
+function isExample(search: string | undefined): boolean {
+  const capture = new URLSearchParams(search ?? window.location.search).get('capture');
+  return capture !== null && capture.startsWith('examples/');
 }
 
 /** The demo's own description from its header, as one sentence. */
@@ -126,6 +133,19 @@ export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: A
           session, choose <strong>Open capture…</strong>, drop a capture file anywhere on this
           window, or add <code>?capture=&lt;url&gt;</code> to the address.
         </p>
+      )}
+      {state.status === 'open' && (state.session.demo || isExample(search)) && (
+        <nav className="banner banner--examples" aria-label="Example captures">
+          <strong>Examples:</strong>{' '}
+          {EXAMPLES.map((e, k) => (
+            <span key={e.name}>
+              {k > 0 && ' · '}
+              <a href={e.href} title={`${e.title}: ${e.description}`}>
+                {e.name}
+              </a>
+            </span>
+          ))}
+        </nav>
       )}
       {state.status === 'open' && state.session.partial && (
         <p className="banner banner--warning" role="status">
