@@ -218,6 +218,28 @@ describe('bad input never gives a stack trace', () => {
   });
 });
 
+describe('signalscope export', () => {
+  it('writes the capture back with secrets redacted, unless --keep-secrets', async () => {
+    const path = capture('secret.sscap.jsonl', [
+      { seq: 0, t: 0, type: 'ws.open', conn: 'c1', url: 'wss://h/?roomId=r&peerId=p&token=T0P' },
+      {
+        seq: 1,
+        t: 1,
+        type: 'ws.frame',
+        conn: 'c1',
+        dir: 'out',
+        text: '{"request":true,"id":1,"method":"applyNetworkThrottle","data":{"secret":"S3C","uplink":1}}',
+      },
+    ]);
+    const redacted = await run(['export', path]);
+    expect(redacted.code).toBe(0);
+    expect(redacted.out).not.toMatch(/T0P|S3C/);
+    expect(redacted.out.split('\n')[0]).toContain('"redacted":true');
+    const kept = await run(['export', '--keep-secrets', path]);
+    expect(kept.out).toBe(readFileSync(path, 'utf8'));
+  });
+});
+
 describe('signalscope codes', () => {
   it('lists every finding code, and docs/findings.md documents each', async () => {
     const { out } = await run(['codes', '--json']);

@@ -8,6 +8,7 @@ import {
   type Severity,
 } from '../../src/projections/findings.ts';
 import { summarise, type SessionSummary } from '../../src/projections/summary.ts';
+import { exportCaptureLines } from '../../src/session/redact.ts';
 import { loadSessionFile, UserError, type Loaded } from './load.ts';
 
 export interface Io {
@@ -22,6 +23,10 @@ Usage:
   signalscope summary [--json] [--partial] FILE   counts of events, frames, requests, outcomes, methods
   signalscope check [--json] [--partial] [--min-severity error|warning|info] FILE
                                                   findings (code, seq, message); exit 1 when any is an error
+  signalscope export [--keep-secrets] [--partial] FILE
+                                                  the capture on standard output, secrets redacted
+                                                  (URL parameters and data fields named secret,
+                                                  token, password, throttleSecret, e2eKey…)
   signalscope codes [--json]                      every finding code with its severity and meaning
   signalscope help
 
@@ -36,6 +41,7 @@ interface Args {
   command: string | undefined;
   json: boolean;
   partial: boolean;
+  keepSecrets: boolean;
   minSeverity: Severity;
   file: string | undefined;
 }
@@ -45,6 +51,7 @@ function parseArgs(argv: readonly string[]): Args {
     command: undefined,
     json: false,
     partial: false,
+    keepSecrets: false,
     minSeverity: 'info',
     file: undefined,
   };
@@ -52,6 +59,7 @@ function parseArgs(argv: readonly string[]): Args {
     const a = argv[k] ?? '';
     if (a === '--json') args.json = true;
     else if (a === '--partial') args.partial = true;
+    else if (a === '--keep-secrets') args.keepSecrets = true;
     else if (a === '--min-severity') {
       const v = argv[++k];
       if (v !== 'error' && v !== 'warning' && v !== 'info') {
@@ -89,10 +97,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'codes':
         return codes(args, io);
       case 'summary':
-      case 'check': {
+      case 'check':
+      case 'export': {
         if (args.file === undefined) throw new UserError(`${args.command} needs a FILE`);
         const loaded = await loadSessionFile(args.file, io.stdin);
         if (args.command === 'summary') return summary(args, loaded, io);
+        if (args.command === 'export') return exportCapture(args, loaded, io);
         return check(args, loaded, io);
       }
       default:
@@ -246,6 +256,23 @@ function printable(s: string): string {
   return s
     .replace(control, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/\n/g, '\\n');
+}
+
+function exportCapture(args: Args, loaded: Loaded, io: Io): number {
+  if (loaded.partial && !args.partial) return refuse(loaded, io);
+  if (!loaded.header) throw new UserError(`${loaded.path}: no capture header to export`);
+  let chunk = '';
+  for (const line of exportCaptureLines(loaded.header, loaded.log.events(), {
+    keepSecrets: args.keepSecrets,
+  })) {
+    chunk += line;
+    if (chunk.length > 1 << 16) {
+      io.stdout(chunk);
+      chunk = '';
+    }
+  }
+  io.stdout(chunk);
+  return 0;
 }
 
 function codes(args: Args, io: Io): number {

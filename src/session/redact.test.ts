@@ -3,6 +3,7 @@ import { newHeader, readCaptureText, writeCapture } from './capture.ts';
 import type { SessionEvent } from './events.ts';
 import {
   REDACTED,
+  exportCaptureLines,
   redactEvent,
   redactEvents,
   redactFrameText,
@@ -78,5 +79,27 @@ describe('redaction', () => {
     expect(readCaptureText(text).header?.redacted).toBe(true);
     expect(events[0]).toMatchObject({ url: 'wss://h/?roomId=r&token=T0KEN' });
     expect(redactEvent(events[3] as SessionEvent)).toBe(events[3]);
+  });
+
+  it('exports redacted by default, and keeps secrets only when asked', () => {
+    const header = newHeader({ kind: 'live', url: 'wss://h/?token=HEADERSECRET' });
+    const events: SessionEvent[] = [
+      { seq: 0, t: 0, type: 'ws.open', conn: 'c', url: 'wss://h/?peerId=p&e2eKey=URLSECRET' },
+      {
+        seq: 1,
+        t: 1,
+        type: 'ws.frame',
+        conn: 'c',
+        dir: 'out',
+        text: '{"request":true,"id":1,"method":"applyNetworkThrottle","data":{"secret":"DATASECRET"}}',
+      },
+      { seq: 2, t: 2, type: 'note', text: 'n', extra: { apiKey: 'EXTRASECRET' } },
+    ];
+    const secrets = ['HEADERSECRET', 'URLSECRET', 'DATASECRET', 'EXTRASECRET'];
+    const redacted = [...exportCaptureLines(header, events)].join('');
+    for (const s of secrets) expect(redacted).not.toContain(s);
+    const kept = [...exportCaptureLines(header, events, { keepSecrets: true })].join('');
+    for (const s of secrets) expect(kept).toContain(s);
+    expect(readCaptureText(redacted).log.length).toBe(3);
   });
 });

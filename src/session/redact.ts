@@ -1,4 +1,4 @@
-import type { CaptureHeader } from './capture.ts';
+import { captureLines, type CaptureHeader } from './capture.ts';
 import type { SessionEvent } from './events.ts';
 
 /** Field and query-parameter names whose values never leave in an export unless asked. */
@@ -89,6 +89,12 @@ export function redactFrameText(text: string): string {
 
 /** One event with its secrets replaced (the original is not changed). */
 export function redactEvent(event: SessionEvent): SessionEvent {
+  const redacted = redactKnownFields(event);
+  if (!redacted.extra) return redacted;
+  return { ...redacted, extra: redactValue(redacted.extra) as typeof redacted.extra };
+}
+
+function redactKnownFields(event: SessionEvent): SessionEvent {
   switch (event.type) {
     case 'ws.open':
       if ('url' in event && typeof event.url === 'string') {
@@ -121,4 +127,27 @@ export function redactHeader(header: CaptureHeader): CaptureHeader {
 
 export function* redactEvents(events: Iterable<SessionEvent>): Generator<SessionEvent> {
   for (const e of events) yield redactEvent(e);
+}
+
+export interface ExportOptions {
+  /** Keep secrets in URLs and data as they are (default false: they are redacted). */
+  readonly keepSecrets?: boolean;
+}
+
+/**
+ * The capture lines to export: redacted unless `keepSecrets` is asked for.
+ *
+ * @example
+ * for (const line of exportCaptureLines(header, log.events())) stream.write(line);
+ */
+export function* exportCaptureLines(
+  header: CaptureHeader,
+  events: Iterable<SessionEvent>,
+  options: ExportOptions = {},
+): Generator<string> {
+  if (options.keepSecrets) {
+    yield* captureLines(header, events);
+    return;
+  }
+  yield* captureLines(redactHeader(header), redactEvents(events));
 }
