@@ -23,6 +23,8 @@ function step(name, cmd, args) {
 
 step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 step('lint', bin('eslint'), ['.']);
+step('prettier', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
+step('storybook build', bin('storybook'), ['build', '-o', 'storybook-static', '--quiet']);
 step('vitest', bin('vitest'), [
   'run',
   '--reporter=default',
