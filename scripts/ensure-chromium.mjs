@@ -35,13 +35,22 @@ export function ensureChromium() {
   if (!existsSync(CHROMIUM)) fail(`apt-get finished but ${CHROMIUM} is still missing.`);
 }
 
+export class ChromiumMissing extends Error {}
+
 function fail(why) {
-  console.error(
+  throw new ChromiumMissing(
     `signalscope tests need Chromium at ${CHROMIUM} and could not install it: ${why}\n` +
       'Install it yourself (Debian/Ubuntu: `sudo apt-get install chromium fonts-liberation`) ' +
       'or point SIGNALSCOPE_CHROMIUM at a Chromium binary, then run `npm test` again.',
   );
-  process.exit(1);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) ensureChromium();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    ensureChromium();
+  } catch (error) {
+    if (!(error instanceof ChromiumMissing)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
