@@ -47,6 +47,18 @@ test('scrolling a 100,000-event list renders the rows in view and no others', as
   expect(el.querySelector('[aria-label^="seq 100,"]')).toBeNull();
 });
 
+test('a list opened with a selection scrolls it into view', async () => {
+  const analysis = sampleAnalysis(manyEvents(100_000));
+  const screen = await render(
+    <div style={{ height: '600px', display: 'flex', flexDirection: 'column' }}>
+      <EventList analysis={analysis} initialSelected={70_000} />
+    </div>,
+  );
+  const row = screen.getByRole('row', { name: /^seq 70000,/ });
+  await expect.element(row).toBeVisible();
+  await expect.element(row).toHaveAttribute('aria-selected', 'true');
+});
+
 test('opens the bundled demo capture when there is no ?capture=, and says it is a demo', async () => {
   const screen = await render(<App search="" />);
   await expect.element(screen.getByRole('grid', { name: 'Events' })).toBeVisible();

@@ -1,6 +1,7 @@
 import {
   useCallback,
   useDeferredValue,
+  useEffect,
   useId,
   useMemo,
   useRef,
@@ -65,7 +66,16 @@ export function EventList({ analysis, initialSelected, onSelectedChange }: Event
     [analysis, analysis.length, deferredFilter],
   );
   const win = useVirtualRows(gridRef, rows.length, ROW_HEIGHT, OVERSCAN, HEADER_HEIGHT);
-  const { revealRow } = win;
+  const { revealRow, ready } = win;
+
+  // A list opened with a selection (a shared link, a story) scrolls it into view once.
+  const revealedInitial = useRef(false);
+  useEffect(() => {
+    if (revealedInitial.current || initialSelected === undefined || !ready) return;
+    revealedInitial.current = true;
+    const { position, found } = positionOf(rows, initialSelected);
+    if (found) revealRow(position);
+  }, [initialSelected, ready, rows, revealRow]);
 
   const select = useCallback(
     (index: number, reveal: boolean) => {

@@ -13,6 +13,8 @@ export interface VirtualWindow {
   readonly revealRow: (position: number) => void;
   /** Rows that fit in the viewport (for PageUp / PageDown). */
   readonly pageRows: number;
+  /** The viewport has been measured: revealing a row now puts it in view. */
+  readonly ready: boolean;
 }
 
 /**
@@ -32,12 +34,16 @@ export function useVirtualRows(
 ): VirtualWindow {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
+  const [measured, setMeasured] = useState(false);
 
   useLayoutEffect(() => {
     const el = container.current;
     if (!el) return;
     const measure = () => {
-      if (el.clientHeight > 0) setViewport(el.clientHeight);
+      if (el.clientHeight > 0) {
+        setViewport(el.clientHeight);
+        setMeasured(true);
+      }
     };
     measure();
     if (typeof ResizeObserver === 'undefined') return;
@@ -83,5 +89,7 @@ export function useVirtualRows(
     onScroll,
     revealRow,
     pageRows: Math.max(1, Math.floor(bodyHeight / rowHeight) - 1),
+    /** The viewport has been measured: revealing a row now puts it in view. */
+    ready: measured && bodyHeight > 0,
   };
 }
