@@ -75,11 +75,32 @@ describe('benchmarks at a tiny size', () => {
     expect(existsSync(figures.file as string)).toBe(false);
   }, 60_000);
 
+  it('machine-stepper ends with its figures as one JSON line', async () => {
+    const figures = await lastJsonLine([here('./machine-stepper.ts')]);
+    expect(figures.bench).toBe('machine-stepper');
+    expectNumbers(figures, [
+      'events',
+      'checkpoints',
+      'buildMs',
+      'snapshotAtP50Ms',
+      'snapshotAtP95Ms',
+      'snapshotAtMaxMs',
+      'target',
+    ]);
+    expect(figures.events).toBe(1000);
+    expect(figures.target).toBe(50);
+    expect(typeof figures.pass).toBe('boolean');
+  }, 60_000);
+
   it('run.mjs runs them all and ends with one JSON line combining their figures', async () => {
     const figures = await lastJsonLine([here('./run.mjs')]);
     expect(figures.bench).toBe('all');
     const results = figures.results as Record<string, Record<string, unknown>>;
-    expect(Object.keys(results).sort()).toEqual(['decode-correlate', 'read-capture']);
+    expect(Object.keys(results).sort()).toEqual([
+      'decode-correlate',
+      'machine-stepper',
+      'read-capture',
+    ]);
     expect(results).toHaveProperty(['decode-correlate', 'bench'], 'decode-correlate');
     expect(results).toHaveProperty(['read-capture', 'bench'], 'read-capture');
     expect(typeof figures.pass).toBe('boolean');

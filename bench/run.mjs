@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const BENCHMARKS = ['decode-correlate', 'read-capture'];
+const BENCHMARKS = ['decode-correlate', 'read-capture', 'machine-stepper'];
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const localNode = here('../node_modules/.bin/node');
