@@ -272,3 +272,161 @@ describe('the signalscope command', () => {
     expect(help.stdout).toContain('Usage:');
   });
 });
+
+describe('signalscope states', () => {
+  interface StatesJson {
+    file: string;
+    partial: boolean;
+    machines: {
+      kind: string;
+      id: string;
+      initial: Record<string, unknown>;
+      changes: { seq: number; t: number; state: Record<string, unknown> }[];
+      final: Record<string, unknown>;
+    }[];
+  }
+  const fixture = (name: string) => join(root, 'fixtures', `${name}.sscap.jsonl`);
+
+  it('--json on reconnect: the protoo peer fails attempts of cycle 2, then opens again', async () => {
+    const { code, out, err } = await run(['states', '--json', fixture('reconnect')]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out.trim().split('\n')).toHaveLength(1);
+    const r = JSON.parse(out) as StatesJson;
+    expect(r.file).toBe(fixture('reconnect'));
+    expect(r.partial).toBe(false);
+    expect(r.machines.map((m) => [m.kind, m.id])).toEqual([
+      ['protoo-peer', 'c1'],
+      ['peer-connection', 'recv-pc'],
+      ['peer-connection', 'send-pc'],
+    ]);
+    const peer = r.machines[0];
+    expect(peer?.changes.map((c) => c.state.state)).toEqual([
+      'open',
+      'reconnecting',
+      'failed',
+      'reconnecting',
+      'failed',
+      'reconnecting',
+      'failed',
+      'open',
+    ]);
+    expect(peer?.changes[2]).toEqual({
+      seq: 49,
+      t: 5099,
+      state: { state: 'failed', cycle: 2, attempt: 1, pending: 1, nextAttemptAt: 6099 },
+    });
+    expect(peer?.final).toEqual({ state: 'open', cycle: 2, attempt: 4, pending: 0 });
+    expect(r.machines[2]?.changes[0]).toEqual({
+      seq: 26,
+      t: 185,
+      state: {
+        signalingState: 'stable',
+        iceGatheringState: 'new',
+        iceConnectionState: 'new',
+        connectionState: 'connecting',
+      },
+    });
+  });
+
+  it('--json on legacy-participant-join: both peer connections end connected', async () => {
+    const { code, out } = await run(['states', '--json', fixture('legacy-participant-join')]);
+    expect(code).toBe(0);
+    const r = JSON.parse(out) as StatesJson;
+    expect(r.machines.map((m) => [m.kind, m.id, m.changes.length])).toEqual([
+      ['protoo-peer', 'c1', 1],
+      ['peer-connection', 'recv-pc', 2],
+      ['peer-connection', 'send-pc', 2],
+    ]);
+    expect(r.machines[0]?.final).toEqual({ state: 'open', cycle: 1, attempt: 1, pending: 0 });
+    for (const m of r.machines.slice(1)) {
+      expect(m.changes.map((c) => c.seq)).toEqual(m.id === 'recv-pc' ? [19, 31] : [34, 37]);
+      expect(m.final).toEqual({
+        signalingState: 'stable',
+        iceGatheringState: 'new',
+        iceConnectionState: 'new',
+        connectionState: 'connected',
+      });
+    }
+  });
+
+  it('prints a readable listing without --json', async () => {
+    const { code, out } = await run(['states', fixture('close-4000')]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^protoo-peer c1 {2}\(2 changes\)$/m);
+    expect(out).toMatch(/^ {2}start\s+connecting\s+cycle 1, attempt 1$/m);
+    expect(out).toMatch(
+      /^ {2}seq 47\s+6283 ms\s+closed\s+cycle 1, attempt 1, 1 pending, closed by server, code 4000 \(closed by protoo-server\)$/m,
+    );
+    expect(out).toMatch(
+      /^ {2}seq 48\s+6284 ms\s+signaling closed, gathering new, ICE closed, connection closed$/m,
+    );
+    expect(out).toMatch(/^peer-connection send-pc {2}\(3 changes\)$/m);
+  });
+
+  it('needs a FILE, and refuses a capture with format errors unless --partial', async () => {
+    expect(await run(['states'])).toMatchObject({
+      code: 2,
+      err: 'signalscope: states needs a FILE\n',
+    });
+    const path = join(dir, 'states-partial.sscap.jsonl');
+    const text = writeCapture(newHeader({ kind: 'fixture' }, new Date(0)), SESSION);
+    writeFileSync(path, text.replace('"t":30', '"t":"thirty"'));
+    const refused = await run(['states', '--json', path]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('Use --partial');
+    const partial = await run(['states', '--json', '--partial', path]);
+    expect(partial.code).toBe(0);
+    expect(JSON.parse(partial.out)).toMatchObject({ partial: true, skippedLines: 1 });
+  });
+});
+
+describe('signalscope check with the machines', () => {
+  it('reports model-mismatch when a signalingstatechange disagrees with the calls before it', async () => {
+    const pc = (s: number, t: number, event: string, value?: unknown): SessionEvent => ({
+      seq: s,
+      t,
+      type: 'pc',
+      pc: 'pc1',
+      event,
+      ...(value === undefined ? {} : { value }),
+    });
+    const path = capture('mismatch.sscap.jsonl', [
+      pc(0, 0, 'setLocalDescription', { type: 'offer', sdp: 'v=0\r\n' }),
+      pc(1, 1, 'setLocalDescriptionOnSuccess'),
+      pc(2, 2, 'signalingstatechange', 'have-remote-offer'),
+    ]);
+    const text = await run(['check', path]);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(
+      /^warning\s+model-mismatch\s+seq 2\s+pc pc1: the browser reported signalingState "have-remote-offer", the model predicted "have-local-offer" after setLocalDescriptionOnSuccess at seq 1$/m,
+    );
+    expect(text.out).toMatch(/0 error\(s\), 1 warning\(s\)/);
+    const json = await run(['check', '--json', path]);
+    const r = JSON.parse(json.out) as { findings: Record<string, unknown>[] };
+    expect(r.findings).toEqual([
+      expect.objectContaining({
+        code: 'model-mismatch',
+        severity: 'warning',
+        seq: 2,
+        machine: { kind: 'peer-connection', id: 'pc1' },
+      }),
+    ]);
+  });
+
+  it('exits 1 when a protoo connection runs out of retries', async () => {
+    const closes: SessionEvent[] = [];
+    for (let k = 0; k < 11; k++) {
+      closes.push({ seq: k, t: k * 10_000, type: 'ws.close', conn: 'c1', code: 1006 });
+    }
+    const { code, out } = await run(['check', capture('exhausted.sscap.jsonl', closes)]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/^error\s+retries-exhausted\s+seq 10\s+c1: attempt 11 of 11 failed too/m);
+  });
+
+  it('codes lists the machine codes', async () => {
+    const { out } = await run(['codes']);
+    expect(out).toMatch(/^model-mismatch\s+warning\s/m);
+    expect(out).toMatch(/^retries-exhausted\s+error\s/m);
+  });
+});

@@ -3,10 +3,16 @@ import { SessionAnalysis } from '../../src/projections/analysis.ts';
 import {
   FINDING_CODES,
   countBySeverity,
-  findings,
   type Finding,
   type Severity,
 } from '../../src/projections/findings.ts';
+import { allFindings } from '../../src/projections/machineFindings.ts';
+import {
+  machineStates,
+  type MachineEntry,
+  type PeerConnectionStateView,
+  type ProtooPeerStateView,
+} from '../../src/projections/machineStates.ts';
 import { summarise, type SessionSummary } from '../../src/projections/summary.ts';
 import { exportCaptureLines } from '../../src/session/redact.ts';
 import { loadSessionFile, UserError, type Loaded } from './load.ts';
@@ -23,6 +29,9 @@ Usage:
   signalscope summary [--json] [--partial] FILE   counts of events, frames, requests, outcomes, methods
   signalscope check [--json] [--partial] [--min-severity error|warning|info] FILE
                                                   findings (code, seq, message); exit 1 when any is an error
+  signalscope states [--json] [--partial] FILE    every machine the capture drives (protoo peer per
+                                                  connection, peer connection per pc) and its
+                                                  state changes (seq, state)
   signalscope export [--keep-secrets] [--partial] FILE
                                                   the capture on standard output, secrets redacted
                                                   (URL parameters and data fields named secret,
@@ -98,11 +107,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return codes(args, io);
       case 'summary':
       case 'check':
+      case 'states':
       case 'export': {
         if (args.file === undefined) throw new UserError(`${args.command} needs a FILE`);
         const loaded = await loadSessionFile(args.file, io.stdin);
         if (args.command === 'summary') return summary(args, loaded, io);
         if (args.command === 'export') return exportCapture(args, loaded, io);
+        if (args.command === 'states') return states(args, loaded, io);
         return check(args, loaded, io);
       }
       default:
@@ -211,7 +222,7 @@ function check(args: Args, loaded: Loaded, io: Io): number {
     return 1;
   }
   const a = new SessionAnalysis(loaded.log).update();
-  list.push(...findings(a));
+  list.push(...allFindings(a));
   const shown = list.filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK[args.minSeverity]);
   const counts = countBySeverity(list);
   counts.error += formatProblems.length;
@@ -229,6 +240,7 @@ function check(args: Args, loaded: Loaded, io: Io): number {
             severity: f.severity,
             seq: f.seq,
             conn: f.conn,
+            ...(f.machine ? { machine: f.machine } : {}),
             message: f.message,
           })),
         ],
@@ -256,6 +268,80 @@ function printable(s: string): string {
   return s
     .replace(control, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/\n/g, '\\n');
+}
+
+function states(args: Args, loaded: Loaded, io: Io): number {
+  if (loaded.partial && !args.partial) return refuse(loaded, io);
+  const a = new SessionAnalysis(loaded.log).update();
+  const { machines } = machineStates(a);
+  if (args.json) {
+    // Log indexes are internal to one reading; seq and t identify an event in the file.
+    const out = machines.map((m) => ({
+      kind: m.kind,
+      id: m.id,
+      initial: m.initial,
+      changes: m.changes.map((c) => ({ seq: c.seq, t: c.t, state: c.state })),
+      final: m.final,
+    }));
+    io.stdout(
+      `${JSON.stringify({
+        file: loaded.path,
+        partial: loaded.partial,
+        ...(loaded.partial ? { skippedLines: loaded.errors.length } : {}),
+        machines: out,
+      })}\n`,
+    );
+    return 0;
+  }
+  io.stdout(formatStates(loaded, machines));
+  return 0;
+}
+
+function formatStates(loaded: Loaded, machines: readonly MachineEntry[]): string {
+  const lines: string[] = [
+    `${loaded.path}${loaded.partial ? '  (PARTIAL: some lines could not be read)' : ''}`,
+  ];
+  if (machines.length === 0) lines.push('  no machines: the capture has no connection and no pc');
+  for (const m of machines) {
+    const rows: [string, string, string][] = [];
+    const describe = (state: ProtooPeerStateView | PeerConnectionStateView) =>
+      m.kind === 'protoo-peer'
+        ? describeProtoo(state as ProtooPeerStateView)
+        : describePc(state as PeerConnectionStateView);
+    rows.push(['start', '', describe(m.initial)]);
+    for (const c of m.changes) rows.push([`seq ${c.seq}`, `${ms(c.t)} ms`, describe(c.state)]);
+    rows.push(['end', '', describe(m.final)]);
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    lines.push(
+      `${m.kind} ${printable(m.id)}  (${m.changes.length} change${m.changes.length === 1 ? '' : 's'})`,
+    );
+    for (const [where, when, what] of rows) {
+      lines.push(`  ${where.padEnd(w0)}  ${when.padStart(w1)}  ${what}`.trimEnd());
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function describeProtoo(s: ProtooPeerStateView): string {
+  const parts = [`cycle ${s.cycle}`, `attempt ${s.attempt}`];
+  if (s.pending > 0) parts.push(`${s.pending} pending`);
+  if (s.nextAttemptAt !== undefined) parts.push(`next attempt at ${ms(s.nextAttemptAt)} ms`);
+  if (s.closedBy !== undefined) parts.push(`closed by ${s.closedBy}`);
+  if (s.closeCode !== undefined) {
+    parts.push(
+      `code ${s.closeCode}${s.closeReason === undefined ? '' : ` (${printable(s.closeReason)})`}`,
+    );
+  }
+  return `${s.state.padEnd(12)}  ${parts.join(', ')}`;
+}
+
+function ms(t: number): string {
+  return Number.isInteger(t) ? String(t) : t.toFixed(1);
+}
+
+function describePc(s: PeerConnectionStateView): string {
+  return `signaling ${s.signalingState}, gathering ${s.iceGatheringState}, ICE ${s.iceConnectionState}, connection ${s.connectionState}`;
 }
 
 function exportCapture(args: Args, loaded: Loaded, io: Io): number {

@@ -125,7 +125,11 @@ export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: A
     <div className="app">
       <TopBar file={info} theme={theme} onToggleTheme={toggle} onOpenFile={openFile} />
       {state.status === 'open' && (
-        <SummaryBar summary={state.session.summary} findings={state.session.findings} />
+        <SummaryBar
+          summary={state.session.summary}
+          findings={state.session.findings}
+          machineChecks={state.session.machineChecks}
+        />
       )}
       {state.status === 'open' && state.session.demo && (
         <p className="banner banner--info" role="note">

@@ -16,9 +16,12 @@ interface Item {
 export function SummaryBar({
   summary,
   findings,
+  machineChecks = true,
 }: {
   summary: SessionSummary;
   findings: Record<Severity, number>;
+  /** False when the machines' findings were not computed (a very large session). */
+  machineChecks?: boolean;
 }) {
   const n = (v: number) => v.toLocaleString('en');
   const items: Item[] = [
@@ -49,7 +52,9 @@ export function SummaryBar({
     items.push({ label: 'median latency', value: formatDuration(summary.latency.p50) });
   if (summary.dialect !== 'none') items.push({ label: 'dialect', value: summary.dialect });
   items.push({
-    label: 'findings',
+    label: machineChecks
+      ? 'findings'
+      : 'findings (machine checks skipped for a session this large: run signalscope check)',
     value: `${plural(findings.error, 'error')} · ${plural(findings.warning, 'warning')}`,
     ...(findings.error > 0
       ? { tone: 'error' as const }

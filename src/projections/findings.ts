@@ -20,6 +20,14 @@ export interface Finding {
   readonly message: string;
   /** Indexes of other events involved (the request of a response, the close that cut…). */
   readonly related?: readonly number[];
+  /** The machine instance a machine finding is about (src/projections/machineFindings.ts). */
+  readonly machine?: FindingMachine;
+}
+
+/** A machine instance: its kind (`protoo-peer`, `peer-connection`, …) and id. */
+export interface FindingMachine {
+  readonly kind: string;
+  readonly id: string;
 }
 
 /**
@@ -150,6 +158,32 @@ export const FINDING_CODES = {
     severity: 'warning',
     description: 'An event has an earlier time than the one before it.',
   },
+  // Machine findings (src/projections/machineFindings.ts; `allFindings` adds them).
+  'model-mismatch': {
+    severity: 'warning',
+    description:
+      'A state the browser reported differs from what the peer connection model predicted from the calls before it (reported and predicted state, and the call it followed).',
+  },
+  'illegal-state-change': {
+    severity: 'warning',
+    description:
+      'A reported ICE gathering, ICE connection or connection state change (of the peer connection or one of its transports) that the W3C rules do not allow.',
+  },
+  'invalid-pc-call': {
+    severity: 'warning',
+    description:
+      'A setLocalDescription / setRemoteDescription the browser must reject: InvalidStateError in the wrong signaling state or after close(), TypeError without a description type.',
+  },
+  'reconnect-storm': {
+    severity: 'warning',
+    description:
+      'A protoo connection dropped after opening and started a new retry cycle more than 3 times within 60 s.',
+  },
+  'retries-exhausted': {
+    severity: 'error',
+    description:
+      'All 11 attempts of a protoo retry cycle failed: protoo-client gives up and the peer is closed.',
+  },
 } as const satisfies Record<string, { severity: Severity; description: string }>;
 
 export type FindingCode = keyof typeof FINDING_CODES;
@@ -191,7 +225,9 @@ function fmtMs(ms: number): string {
 }
 
 /**
- * Derives every finding from an analysed session, in log order.
+ * Derives every finding from an analysed session's events, in log order. The machines'
+ * findings (model mismatches, reconnect storms…) are not among them: `allFindings` in
+ * src/projections/machineFindings.ts gives both, merged in log order.
  *
  * @example
  * for (const f of findings(new SessionAnalysis(log).update())) console.log(f.code, f.seq);
