@@ -285,7 +285,13 @@ function reportSignaling(
   const head = ctx.pending[0]?.started;
   const allowed = new Set<SignalingState>([ctx.signaling]);
   if (head?.to !== undefined) allowed.add(head.to);
-  if (head?.implicitRollback === true) allowed.add('stable');
+  if (head?.implicitRollback === true) {
+    // W3C setRemoteDescription: an offer in have-local-offer first sets {type: "rollback"}
+    // (its own step, firing signalingstatechange "stable"), then the offer. Chromium reports
+    // both; the rollback has happened when "stable" is reported, whatever the offer then does.
+    if (state === 'stable' && ctx.signaling === head.from) return { ...ctx, signaling: 'stable' };
+    allowed.add('stable');
+  }
   if (allowed.has(state)) return ctx;
   const mismatch: ModelMismatch = {
     kind: 'signaling',

@@ -298,6 +298,30 @@ describe('peerConnectionMachine operations chain and reports', () => {
     expect(snap.context.mismatches).toEqual([]);
   });
 
+  it('implicit rollback: the reported "stable" moves signaling to stable before the offer (as Chromium fires it)', () => {
+    const before = run([
+      { type: 'pc.setLocalDescription', sdpType: 'offer' },
+      { type: 'pc.setLocalDescriptionOnSuccess' },
+      { type: 'pc.setRemoteDescription', sdpType: 'offer' },
+    ]);
+    const rolledBack = transition(peerConnectionMachine, before, {
+      type: 'pc.signalingReported',
+      state: 'stable',
+    })[0];
+    expect((rolledBack.value as { signaling: string }).signaling).toBe('stable');
+    expect(rolledBack.context.signaling).toBe('stable');
+    const after = transition(peerConnectionMachine, rolledBack, {
+      type: 'pc.setRemoteDescriptionOnSuccess',
+    })[0];
+    expect((after.value as { signaling: string }).signaling).toBe('have-remote-offer');
+    expect(after.context.mismatches).toEqual([]);
+    // Without the report (a trace without state events) the offer still lands.
+    const direct = transition(peerConnectionMachine, before, {
+      type: 'pc.setRemoteDescriptionOnSuccess',
+    })[0];
+    expect((direct.value as { signaling: string }).signaling).toBe('have-remote-offer');
+  });
+
   it('records a reported signaling state the model did not predict, keeping its prediction', () => {
     const snap = run([
       { type: 'pc.setLocalDescription', sdpType: 'offer', seq: 1 },

@@ -5,7 +5,8 @@
  *
  * The context is the model's prediction, computed by {@link reducePeerConnection}: SLD/SRD
  * calls queue in an operations chain; the signaling state changes when an operation SUCCEEDS
- * (its OnSuccess event), a failure leaves it unchanged, an invalid call is recorded in
+ * (its OnSuccess event) — or, for the rollback step of an implicit rollback, when the browser
+ * reports it ("stable") — a failure leaves it unchanged, an invalid call is recorded in
  * `lastRejected` (InvalidStateError) and changes nothing. Browser reports (`pc.*Reported`)
  * are checked: a signaling report that differs from the prediction is recorded in
  * `mismatches`, an illegal ICE / connection / gathering change in `illegalChanges`. ICE and
@@ -89,10 +90,26 @@ function successTransitions(from: SignalingState, side: DescriptionSide) {
 }
 
 function signalingState(from: SignalingState) {
+  const on = {
+    [successEvent.local]: successTransitions(from, 'local'),
+    [successEvent.remote]: successTransitions(from, 'remote'),
+  };
+  if (from !== 'have-local-offer') return { on };
   return {
     on: {
-      [successEvent.local]: successTransitions(from, 'local'),
-      [successEvent.remote]: successTransitions(from, 'remote'),
+      ...on,
+      // Implicit rollback (SRD(offer) here): the browser reports "stable" before the offer.
+      'pc.signalingReported': [
+        {
+          target: 'stable' as const,
+          guard: {
+            type: 'becomes' as const,
+            params: { region: 'signaling' as const, state: 'stable' },
+          },
+          actions: 'apply' as const,
+        },
+        { actions: 'apply' as const },
+      ],
     },
   };
 }

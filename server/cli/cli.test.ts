@@ -299,6 +299,8 @@ describe('signalscope states', () => {
       ['protoo-peer', 'c1'],
       ['peer-connection', 'recv-pc'],
       ['peer-connection', 'send-pc'],
+      ['peer-connection', 'recv-pc-2'],
+      ['peer-connection', 'send-pc-2'],
     ]);
     const peer = r.machines[0];
     expect(peer?.changes.map((c) => c.state.state)).toEqual([
