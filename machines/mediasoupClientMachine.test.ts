@@ -1,0 +1,710 @@
+/**
+ * mediasoupClientMachine: its states walked with @xstate/graph against an independent
+ * statement of the join sequence (protocol.md §2.2), and its room reducer rule by rule in
+ * both dialects (§2.3–§2.5), including hostile data.
+ */
+import { getAdjacencyMap, getShortestPaths } from '@xstate/graph';
+import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { describeGuard, machineGraph } from './lib/graph.ts';
+import { stateKey } from './lib/stepper.ts';
+import {
+  INITIAL_ROOM,
+  mediasoupClientMachine,
+  reduceRoom,
+  type MediasoupClientEvent,
+  type RoomModel,
+} from './mediasoupClientMachine.ts';
+
+type Snap = SnapshotFrom<typeof mediasoupClientMachine>;
+type Ev = MediasoupClientEvent;
+
+const step = (s: Snap, e: Ev): Snap =>
+  s.status === 'active' ? transition(mediasoupClientMachine, s, e)[0] : s;
+const run = (events: readonly Ev[], from = initialTransition(mediasoupClientMachine)[0]) =>
+  events.reduce(step, from);
+
+const OPEN: Ev = { type: 'ws.open' };
+const close = (code = 1006): Ev => ({ type: 'ws.close', code });
+const req = (id: number, method: string, data: unknown = {}, seq = 0): Ev => ({
+  type: 'ms.request',
+  id,
+  method,
+  data,
+  seq,
+});
+const res = (id: number, ok: boolean, data: unknown = {}, seq = 0): Ev => ({
+  type: 'ms.response',
+  id,
+  ok,
+  data,
+  seq,
+  ...(ok ? {} : { errorCode: 500, errorReason: 'boom' }),
+});
+const sreq = (id: number, method: string, data: unknown, seq = 0, t = 0): Ev => ({
+  type: 'ms.serverRequest',
+  id,
+  method,
+  data,
+  seq,
+  t,
+});
+const answer = (id: number, ok: boolean, seq = 0): Ev => ({ type: 'ms.clientAnswer', id, ok, seq });
+const note = (method: string, data: unknown, seq = 0): Ev => ({
+  type: 'ms.notification',
+  method,
+  data,
+  seq,
+});
+
+// ── the graph walk ─────────────────────────────────────────────────────────
+
+/** What changes the machine's behaviour: the state, the Device, and which requests are pending. */
+function serialize(s: Snap): string {
+  const room = s.context.room;
+  const pending = Object.entries(room.pending)
+    .map(([id, p]) => `${id}:${p.method}`)
+    .sort();
+  return JSON.stringify([s.value, room.capabilitiesLoaded, room.joined, pending]);
+}
+
+const GRAPH_EVENTS: readonly Ev[] = [
+  OPEN,
+  close(1006),
+  close(4000),
+  { type: 'clock.tick', t: 1 },
+  { type: 'ms.version', version: '3.14.16' },
+  req(1, 'getRouterRtpCapabilities'),
+  req(2, 'join', { displayName: 'Ada' }),
+  req(3, 'createWebRtcTransport', { producing: true }),
+  res(1, true, { codecs: [] }),
+  res(1, false),
+  res(2, true, { peers: [] }),
+  res(2, false),
+  sreq(4, 'newConsumer', { id: 'c1', producerId: 'p1', peerId: 'x', kind: 'audio' }),
+  answer(4, true),
+  note('activeSpeaker', { peerId: 'x' }),
+  {
+    type: 'ms.clientNotification',
+    method: 'changeDisplayName',
+    data: { displayName: 'B' },
+    seq: 0,
+  },
+];
+const eventsFor = (s: Snap): readonly Ev[] => (s.status === 'active' ? GRAPH_EVENTS : []);
+
+/**
+ * The expected state after `e` in `s`, written from protocol.md §2.2 and §1 (not from the
+ * machine's definition).
+ */
+function expectedValue(s: Snap, e: Ev): string {
+  const value = s.value;
+  if (value === 'closed') return 'closed';
+  switch (e.type) {
+    case 'ws.close':
+      if (e.code === 4000) return 'closed';
+      return value === 'idle' ? 'idle' : 'disconnected';
+    case 'ws.open':
+      if (value === 'idle') return 'connected';
+      if (value === 'disconnected') return 'rejoining';
+      return value;
+    case 'ms.request':
+      if (e.method === 'getRouterRtpCapabilities' && ['connected', 'rejoining'].includes(value)) {
+        return 'gettingCapabilities';
+      }
+      if (
+        e.method === 'join' &&
+        ['connected', 'rejoining', 'gettingCapabilities', 'ready'].includes(value)
+      ) {
+        return 'joining';
+      }
+      return value;
+    case 'ms.response': {
+      const method = s.context.room.pending[String(e.id)]?.method;
+      if (value === 'gettingCapabilities' && method === 'getRouterRtpCapabilities') {
+        return e.ok ? 'ready' : 'connected';
+      }
+      if (value === 'joining' && method === 'join') {
+        if (e.ok) return 'joined';
+        return s.context.room.capabilitiesLoaded ? 'ready' : 'connected';
+      }
+      return value;
+    }
+    default:
+      return value;
+  }
+}
+
+const graph = machineGraph(mediasoupClientMachine);
+const transitionKey = (source: string, target: string, event: string, guard?: string) =>
+  `${source} -> ${target} on ${event}${guard === undefined ? '' : ` [${guard}]`}`;
+const ALL_TRANSITIONS = new Set(
+  graph.transitions.map((t) => transitionKey(t.source, t.target, t.event, t.guard)),
+);
+const ALL_STATES = graph.states.filter((s) => s.type !== 'compound').map((s) => s.key);
+
+function taken(s: Snap, e: Ev): string[] {
+  if (s.status !== 'active') return [];
+  return mediasoupClientMachine.getTransitionData(s, e).map((t) => {
+    const target = t.target?.[0]?.id ?? t.source.id;
+    return transitionKey(t.source.id, target, t.eventType, describeGuard(t.guard));
+  });
+}
+
+describe('mediasoupClientMachine, walked from its definition with @xstate/graph', () => {
+  const traversal = { events: eventsFor, serializeState: serialize };
+
+  it('has the top-level states of the room client', () => {
+    expect(ALL_STATES).toEqual([
+      'idle',
+      'connected',
+      'gettingCapabilities',
+      'ready',
+      'joining',
+      'joined',
+      'disconnected',
+      'rejoining',
+      'closed',
+    ]);
+  });
+
+  it('every edge of the reachable graph goes where §2.2 says; every transition is taken', () => {
+    const adjacency = getAdjacencyMap(mediasoupClientMachine, traversal);
+    const covered = new Set<string>();
+    const seen = new Set<string>();
+    let edges = 0;
+    const nodes = Object.values(adjacency) as unknown as {
+      state: Snap;
+      transitions: Record<string, { event: Ev }>;
+    }[];
+    for (const { state, transitions } of nodes) {
+      seen.add(stateKey(state.value));
+      for (const { event } of Object.values(transitions)) {
+        const next = step(state, event);
+        expect(next.value, `${state.value} + ${JSON.stringify(event)}`).toBe(
+          expectedValue(state, event),
+        );
+        for (const key of taken(state, event)) covered.add(key);
+        edges++;
+      }
+    }
+    expect(edges).toBeGreaterThan(300);
+    expect([...seen].sort()).toEqual([...ALL_STATES].sort());
+    expect([...ALL_TRANSITIONS].filter((k) => !covered.has(k))).toEqual([]);
+    expect([...covered].filter((k) => !ALL_TRANSITIONS.has(k))).toEqual([]);
+  });
+
+  it('every shortest path replays step by step as predicted and reaches every state', () => {
+    const paths = getShortestPaths(mediasoupClientMachine, traversal);
+    const ends = new Set<string>();
+    for (const path of paths) {
+      let s = initialTransition(mediasoupClientMachine)[0];
+      for (const { event, state } of path.steps) {
+        const next = step(s, event);
+        expect(next.value).toBe(expectedValue(s, event));
+        expect(serialize(next)).toBe(serialize(state));
+        s = next;
+      }
+      ends.add(stateKey(s.value));
+    }
+    expect([...ends].sort()).toEqual([...ALL_STATES].sort());
+  });
+
+  it('runs the legacy join sequence, drops, rejoins, and ends on 4000', () => {
+    const events: Ev[] = [
+      OPEN,
+      { type: 'ms.version', version: '3.14.16' },
+      req(1, 'getRouterRtpCapabilities'),
+      res(1, true, { codecs: [] }),
+      req(2, 'createWebRtcTransport', { producing: true, consuming: false }),
+      res(2, true, { id: 'T1' }),
+      req(3, 'join', { displayName: 'Ada' }),
+      res(3, true, { peers: [{ id: 'p', displayName: 'Grace' }] }),
+      close(1006),
+      close(1006),
+      OPEN,
+      req(4, 'getRouterRtpCapabilities'),
+      res(4, true, {}),
+      req(5, 'join', {}),
+      res(5, true, { peers: [] }),
+      close(4000),
+      OPEN,
+    ];
+    const values: string[] = [];
+    let s = initialTransition(mediasoupClientMachine)[0];
+    for (const e of events) {
+      s = step(s, e);
+      values.push(s.value);
+    }
+    expect(values).toEqual([
+      'connected',
+      'connected',
+      'gettingCapabilities',
+      'ready',
+      'ready',
+      'ready',
+      'joining',
+      'joined',
+      'disconnected',
+      'disconnected',
+      'rejoining',
+      'gettingCapabilities',
+      'ready',
+      'joining',
+      'joined',
+      'closed',
+      'closed',
+    ]);
+    expect(s.status).toBe('done');
+    expect(s.context.room).toMatchObject({ epoch: 2, closeCode: 4000, joined: false });
+  });
+
+  it('an observer joins straight from connected; a refused join goes back', () => {
+    expect(run([OPEN, req(1, 'join'), res(1, true, { peers: [] })]).value).toBe('joined');
+    expect(run([OPEN, req(1, 'join'), res(1, false)]).value).toBe('connected');
+    const withDevice = run([OPEN, req(1, 'getRouterRtpCapabilities'), res(1, true)]);
+    expect(run([req(2, 'join'), res(2, false)], withDevice).value).toBe('ready');
+    expect(run([OPEN, req(1, 'getRouterRtpCapabilities'), res(1, false)]).value).toBe('connected');
+  });
+
+  it('a response that answers another request does not move the join sequence', () => {
+    const s = run([
+      OPEN,
+      req(1, 'getRouterRtpCapabilities'),
+      req(2, 'createWebRtcTransport', { producing: true }),
+      res(2, true, { id: 'T' }),
+    ]);
+    expect(s.value).toBe('gettingCapabilities');
+    expect(Object.keys(s.context.room.transports)).toEqual(['T']);
+  });
+});
+
+// ── the room reducer ──────────────────────────────────────────────────────
+
+const reduceAll = (events: readonly Ev[], from: RoomModel = INITIAL_ROOM): RoomModel =>
+  events.reduce(reduceRoom, from);
+
+/** A joined legacy client with a send (TS) and a recv (TR) transport. */
+const LEGACY_JOINED: Ev[] = [
+  OPEN,
+  req(1, 'getRouterRtpCapabilities'),
+  res(1, true, { codecs: [] }),
+  req(2, 'createWebRtcTransport', { forceTcp: false, producing: true, consuming: false }),
+  res(2, true, { id: 'TS' }),
+  req(3, 'createWebRtcTransport', { forceTcp: false, producing: false, consuming: true }),
+  res(3, true, { id: 'TR' }),
+  req(4, 'join', { displayName: 'Ada', device: { flag: 'chrome' } }),
+  res(4, true, { peers: [{ id: 'g', displayName: 'Grace', device: { name: 'Firefox' } }] }),
+];
+/** The same in the new dialect. */
+const NEW_JOINED: Ev[] = [
+  OPEN,
+  req(1, 'getRouterRtpCapabilities'),
+  res(1, true, { routerRtpCapabilities: {} }),
+  req(2, 'createWebRtcTransport', { forceTcp: false, appData: { direction: 'producer' } }),
+  res(2, true, { transportId: 'TS' }),
+  req(3, 'createWebRtcTransport', { forceTcp: false, appData: { direction: 'consumer' } }),
+  res(3, true, { transportId: 'TR' }),
+  req(4, 'join', { displayName: 'Ada' }),
+  res(4, true, {
+    peers: [{ peerId: 'g', displayName: 'Grace', device: { name: 'Firefox' }, remoteAddress: 'x' }],
+  }),
+];
+
+describe.each([
+  ['legacy', LEGACY_JOINED],
+  ['new', NEW_JOINED],
+] as const)('reduceRoom, %s dialect', (dialect, joinedEvents) => {
+  const joined = reduceAll(joinedEvents);
+  const isNew = dialect === 'new';
+
+  it('joins: Device loaded, both transports new, peers from the join response', () => {
+    expect(joined).toMatchObject({ capabilitiesLoaded: true, joined: true, displayName: 'Ada' });
+    expect(joined.transports.TS).toMatchObject({ direction: 'send', connect: 'new' });
+    expect(joined.transports.TR).toMatchObject({ direction: 'recv', connect: 'new' });
+    expect(joined.peers.g).toMatchObject({
+      displayName: 'Grace',
+      device: { name: 'Firefox', flag: null },
+      present: true,
+    });
+    expect(joined.problems).toEqual([]);
+    expect(joined.pending).toEqual({});
+  });
+
+  it('connects a transport once: connecting, then connected; a second connect is a problem', () => {
+    let room = reduceAll([req(10, 'connectWebRtcTransport', { transportId: 'TS' }, 20)], joined);
+    expect(room.transports.TS?.connect).toBe('connecting');
+    room = reduceRoom(room, res(10, true, {}));
+    expect(room.transports.TS?.connect).toBe('connected');
+    room = reduceAll([req(11, 'connectWebRtcTransport', { transportId: 'TS' }, 30)], room);
+    expect(room.problems).toEqual([
+      expect.objectContaining({ seq: 30, code: 'second-connect', subject: 'TS' }),
+    ]);
+    room = reduceRoom(room, res(11, false));
+    expect(room.transports.TS).toMatchObject({ connect: 'connected', connectRequests: 2 });
+    const failed = reduceAll(
+      [req(12, 'connectWebRtcTransport', { transportId: 'TR' }), res(12, false)],
+      joined,
+    );
+    expect(failed.transports.TR?.connect).toBe('failed');
+  });
+
+  it('produces on the send transport; pause / resume / close; producerScore', () => {
+    const paused: Ev = isNew
+      ? {
+          type: 'ms.clientNotification',
+          method: 'pauseProducer',
+          data: { producerId: 'P' },
+          seq: 0,
+        }
+      : req(21, 'pauseProducer', { producerId: 'P' });
+    let room = reduceAll(
+      [
+        req(20, 'produce', { transportId: 'TS', kind: 'video', rtpParameters: {} }),
+        res(20, true, isNew ? { producerId: 'P' } : { id: 'P' }),
+        paused,
+      ],
+      joined,
+    );
+    expect(room.producers.P).toMatchObject({ transportId: 'TS', kind: 'video', paused: true });
+    room = reduceAll(
+      [
+        note('producerScore', { producerId: 'P', score: [{ score: 9 }, { score: 7 }, 'x'] }),
+        isNew
+          ? {
+              type: 'ms.clientNotification',
+              method: 'closeProducer',
+              data: { producerId: 'P' },
+              seq: 0,
+            }
+          : req(22, 'closeProducer', { producerId: 'P' }),
+      ],
+      room,
+    );
+    expect(room.producers.P).toMatchObject({ scores: [9, 7], closed: true });
+    expect(room.problems).toEqual([]);
+  });
+
+  it('offers consumers paused; accepting resumes them; notifications update them', () => {
+    const offer = isNew
+      ? {
+          peerId: 'g',
+          transportId: 'TR',
+          consumerId: 'C',
+          producerId: 'PG',
+          kind: 'video',
+          type: 'simulcast',
+          producerPaused: false,
+          consumerScore: { score: 10, producerScore: 9 },
+        }
+      : {
+          peerId: 'g',
+          producerId: 'PG',
+          id: 'C',
+          kind: 'video',
+          type: 'simulcast',
+          producerPaused: false,
+        };
+    let room = reduceAll([sreq(30, 'newConsumer', offer, 40)], joined);
+    expect(room.consumers.C).toMatchObject({
+      producerId: 'PG',
+      peerId: 'g',
+      kind: 'video',
+      state: 'offered',
+      paused: true,
+      closed: false,
+    });
+    room = reduceRoom(room, answer(30, true));
+    expect(room.consumers.C).toMatchObject({ state: 'accepted', paused: false });
+    room = reduceAll(
+      [
+        note('consumerScore', { consumerId: 'C', score: { score: 8, producerScore: 7 } }),
+        note(
+          'consumerLayersChanged',
+          isNew
+            ? { consumerId: 'C', layers: { spatialLayer: 2, temporalLayer: 1 } }
+            : { consumerId: 'C', spatialLayer: 2, temporalLayer: 1 },
+        ),
+        note('consumerPaused', { consumerId: 'C' }),
+      ],
+      room,
+    );
+    expect(room.consumers.C).toMatchObject({
+      score: 8,
+      producerScore: 7,
+      layers: { spatialLayer: 2, temporalLayer: 1 },
+      producerPaused: true,
+    });
+    room = reduceAll(
+      [
+        note('consumerResumed', { consumerId: 'C' }),
+        note(
+          'consumerLayersChanged',
+          isNew
+            ? { consumerId: 'C' }
+            : { consumerId: 'C', spatialLayer: null, temporalLayer: null },
+        ),
+        note('consumerClosed', { consumerId: 'C' }),
+      ],
+      room,
+    );
+    expect(room.consumers.C).toMatchObject({ producerPaused: false, layers: null, closed: true });
+    expect(room.problems).toEqual([]);
+  });
+
+  it('a rejected newConsumer stays paused: consumer-left-paused', () => {
+    const offer = isNew ? { consumerId: 'C', kind: 'audio' } : { id: 'C', kind: 'audio' };
+    const room = reduceAll([sreq(31, 'newConsumer', offer, 40), answer(31, false, 41)], joined);
+    expect(room.consumers.C).toMatchObject({ state: 'rejected', paused: true });
+    expect(room.problems).toEqual([
+      expect.objectContaining({ seq: 41, code: 'consumer-left-paused', subject: 'C' }),
+    ]);
+  });
+
+  it('an unanswered newConsumer times out after 30 s (+200 ms per pending) and stays paused', () => {
+    const a = isNew ? { consumerId: 'A' } : { id: 'A' };
+    const b = isNew ? { consumerId: 'B' } : { id: 'B' };
+    let room = reduceAll(
+      [sreq(32, 'newConsumer', a, 50, 1000), sreq(33, 'newConsumer', b, 51, 1000)],
+      joined,
+    );
+    expect(room.serverPending['33']?.deadline).toBe(1000 + 30_200);
+    room = reduceRoom(room, { type: 'clock.tick', t: 30_999 });
+    expect(room.consumers.A?.state).toBe('offered');
+    room = reduceRoom(room, { type: 'clock.tick', t: 31_000 });
+    expect(room.consumers.A).toMatchObject({ state: 'unanswered', paused: true });
+    expect(room.consumers.B?.state).toBe('offered');
+    room = reduceAll([answer(33, true), { type: 'clock.tick', t: 99_000 }], room);
+    expect(room.consumers.B?.state).toBe('accepted');
+    expect(room.problems).toEqual([
+      expect.objectContaining({ seq: 50, code: 'consumer-left-paused', subject: 'A' }),
+    ]);
+    // a late answer to a timed-out request changes nothing
+    expect(reduceRoom(room, answer(32, true))).toBe(room);
+  });
+
+  it('data producers and data consumers (the bot has no peer)', () => {
+    let room = reduceAll(
+      [
+        req(40, 'produceData', { transportId: 'TS', label: 'chat', protocol: '' }),
+        res(40, true, isNew ? { dataProducerId: 'DP' } : { id: 'DP' }),
+        sreq(
+          41,
+          'newDataConsumer',
+          isNew
+            ? {
+                transportId: 'TR',
+                dataConsumerId: 'DC',
+                dataProducerId: 'X',
+                label: 'bot',
+                appData: { channel: 'bot' },
+              }
+            : { peerId: null, dataProducerId: 'X', id: 'DC', label: 'bot' },
+        ),
+        answer(41, true),
+        sreq(
+          42,
+          'newDataConsumer',
+          isNew ? { dataConsumerId: 'DR', peerId: 'g' } : { id: 'DR', peerId: 'g' },
+        ),
+        answer(42, false),
+      ],
+      joined,
+    );
+    expect(room.dataProducers.DP).toMatchObject({
+      label: 'chat',
+      transportId: 'TS',
+      closed: false,
+    });
+    expect(room.dataConsumers.DC).toMatchObject({ peerId: null, label: 'bot', state: 'accepted' });
+    expect(room.dataConsumers.DR).toMatchObject({ peerId: 'g', state: 'rejected' });
+    room = reduceRoom(room, note('dataConsumerClosed', { dataConsumerId: 'DC' }));
+    expect(room.dataConsumers.DC?.closed).toBe(true);
+    expect(room.problems).toEqual([]);
+  });
+
+  it('remote peers join, rename and leave; the active speaker', () => {
+    const newPeer = isNew
+      ? { peer: { peerId: 'm', displayName: 'Margaret', device: { flag: 'chrome' } } }
+      : { id: 'm', displayName: 'Margaret', device: { flag: 'chrome' } };
+    let room = reduceAll(
+      [
+        note('newPeer', newPeer, 60),
+        note('peerDisplayNameChanged', {
+          peerId: 'm',
+          displayName: 'Meg',
+          oldDisplayName: 'Margaret',
+        }),
+        note('activeSpeaker', isNew ? { peerId: 'm' } : { peerId: 'm', volume: -40 }),
+      ],
+      joined,
+    );
+    expect(room.peers.m).toMatchObject({ displayName: 'Meg', present: true, joinedSeq: 60 });
+    expect(room.activeSpeaker).toEqual({ peerId: 'm', volume: isNew ? null : -40 });
+    room = reduceAll(
+      [
+        note('activeSpeaker', isNew ? {} : { peerId: null }),
+        note('peerClosed', { peerId: 'm' }, 61),
+      ],
+      room,
+    );
+    expect(room.activeSpeaker).toBeNull();
+    expect(room.peers.m).toMatchObject({ present: false, leftSeq: 61 });
+    const renamed = reduceRoom(
+      room,
+      isNew
+        ? {
+            type: 'ms.clientNotification',
+            method: 'changeDisplayName',
+            data: { displayName: 'A.' },
+            seq: 0,
+          }
+        : req(62, 'changeDisplayName', { displayName: 'A.' }),
+    );
+    expect(renamed.displayName).toBe('A.');
+  });
+
+  it('join twice, produce on an unknown transport', () => {
+    const room = reduceAll(
+      [
+        req(50, 'join', { displayName: 'Ada' }, 70),
+        res(50, false),
+        req(51, 'produce', { transportId: 'nope', kind: 'audio' }, 71),
+        res(51, false),
+      ],
+      joined,
+    );
+    expect(room.problems.map((p) => [p.seq, p.code, p.subject])).toEqual([
+      [70, 'join-twice', 'join'],
+      [71, 'unknown-transport', 'nope'],
+    ]);
+    expect(room.joined).toBe(true);
+  });
+});
+
+describe('reduceRoom, out-of-order calls and connections', () => {
+  it('produce and produceData before join', () => {
+    const room = reduceAll([
+      OPEN,
+      req(1, 'createWebRtcTransport', { producing: true }),
+      res(1, true, { id: 'T' }),
+      req(2, 'produce', { transportId: 'T', kind: 'audio' }, 5),
+      res(2, false),
+      req(3, 'produceData', { transportId: 'T' }, 6),
+    ]);
+    expect(room.problems.map((p) => [p.seq, p.code])).toEqual([
+      [5, 'before-join'],
+      [6, 'before-join'],
+    ]);
+    expect(room.producers).toEqual({});
+  });
+
+  it('a join sent while another is in flight is join-twice too', () => {
+    const room = reduceAll([OPEN, req(1, 'join'), req(2, 'join', {}, 9)]);
+    expect(room.problems).toEqual([expect.objectContaining({ seq: 9, code: 'join-twice' })]);
+  });
+
+  it('after a reconnection the old transport ids are unknown and the room starts empty', () => {
+    let room = reduceAll([
+      ...LEGACY_JOINED,
+      sreq(9, 'newConsumer', { id: 'C' }),
+      answer(9, true),
+      note('activeSpeaker', { peerId: 'g', volume: -3 }),
+      close(1006),
+    ]);
+    expect(room).toMatchObject({
+      open: false,
+      joined: false,
+      activeSpeaker: null,
+      closeCode: 1006,
+    });
+    expect(room.transports.TS?.closed).toBe(true);
+    expect(room.consumers.C?.closed).toBe(true);
+    room = reduceAll([OPEN, req(10, 'connectWebRtcTransport', { transportId: 'TS' }, 80)], room);
+    expect(room).toMatchObject({ epoch: 2, open: true, transports: {}, consumers: {}, peers: {} });
+    expect(room.problems).toEqual([
+      expect.objectContaining({ seq: 80, code: 'unknown-transport', subject: 'TS' }),
+    ]);
+  });
+});
+
+describe('reduceRoom never throws on hostile data', () => {
+  const shapes: unknown[] = [
+    null,
+    undefined,
+    0,
+    'text',
+    [],
+    [1, 2],
+    {},
+    { id: 5, consumerId: null, peerId: {}, transportId: 7 },
+    {
+      id: '__proto__',
+      consumerId: 'toString',
+      peerId: 'constructor',
+      transportId: 'hasOwnProperty',
+    },
+    { peer: null, peers: 'x', score: 'y', layers: 3, peerVolumes: {} },
+    { peers: [null, 3, { id: null }, { peerId: '__proto__' }], score: [null, { score: 'x' }] },
+  ];
+  const methods = [
+    'getRouterRtpCapabilities',
+    'createWebRtcTransport',
+    'connectWebRtcTransport',
+    'join',
+    'produce',
+    'produceData',
+    'newConsumer',
+    'newDataConsumer',
+    'producerScore',
+    'newPeer',
+    'peerClosed',
+    'peerDisplayNameChanged',
+    'consumerClosed',
+    'consumerPaused',
+    'consumerResumed',
+    'consumerLayersChanged',
+    'consumerScore',
+    'dataConsumerClosed',
+    'activeSpeaker',
+    'speakingPeers',
+    'mediasoup-version',
+    'pauseProducer',
+    'changeDisplayName',
+    'unknownThing',
+  ];
+
+  it('every method with every data shape, as request, response, notification and answer', () => {
+    let room = reduceAll(LEGACY_JOINED);
+    let id = 100;
+    for (const method of methods) {
+      for (const data of shapes) {
+        id++;
+        const events: Ev[] = [
+          req(id, method, data),
+          res(id, true, data),
+          req(id + 10_000, method, data),
+          res(id + 10_000, false, data),
+          sreq(id, method, data, id, id),
+          answer(id, id % 2 === 0),
+          note(method, data),
+          { type: 'ms.clientNotification', method, data, seq: id },
+          { type: 'ms.version', version: data },
+          { type: 'clock.tick', t: id * 1000 },
+        ];
+        for (const e of events) room = reduceRoom(room, e);
+      }
+    }
+    // prototype keys stay plain entries
+    expect(Object.getPrototypeOf(room.consumers)).toBe(Object.prototype);
+    expect(room.version).toBe('text');
+    const s = run([...LEGACY_JOINED, note('newPeer', null), res(999, true, null), answer(1, true)]);
+    expect(s.value).toBe('joined');
+  });
+
+  it('ignores answers and responses nobody asked for', () => {
+    const room = reduceAll(LEGACY_JOINED);
+    expect(reduceRoom(room, answer(424242, true))).toBe(room);
+    expect(reduceRoom(room, note('consumerClosed', { consumerId: 'nobody' }))).toEqual(room);
+  });
+});

@@ -1,0 +1,312 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readCaptureText } from '../../session/capture.ts';
+import { SessionAnalysis } from '../analysis.ts';
+import { createMediasoupClientDriver, mediasoupClientEventAt } from './mediasoupClientDriver.ts';
+
+function load(name: string) {
+  const file = fileURLToPath(new URL(`../../../fixtures/${name}.sscap.jsonl`, import.meta.url));
+  const { log } = readCaptureText(readFileSync(file, 'utf8'));
+  const analysis = new SessionAnalysis(log).update();
+  const driver = createMediasoupClientDriver(analysis, { every: 8 });
+  const track = driver.track('c1');
+  if (track === undefined) throw new Error(`no mediasoup track in ${name}`);
+  return { log, analysis, driver, track, final: track.stepper.final };
+}
+
+const values = <T>(table: Readonly<Record<string, T>>): T[] => Object.values(table);
+
+describe('createMediasoupClientDriver on the fixtures', () => {
+  it('legacy-participant-join: joined, connected transports, producers, consumers, peers', () => {
+    const { final, track, driver } = load('legacy-participant-join');
+    expect(final.value).toBe('joined');
+    expect(track.stepper.changes().map((c) => c.state)).toEqual([
+      'connected',
+      'gettingCapabilities',
+      'ready',
+      'joining',
+      'joined',
+    ]);
+    const room = final.context.room;
+    expect(room).toMatchObject({ version: '3.14.16', joined: true, displayName: 'Ada L.' });
+    expect(values(room.transports).map((t) => [t.direction, t.connect, t.connectRequests])).toEqual(
+      [
+        ['send', 'connected', 1],
+        ['recv', 'connected', 1],
+      ],
+    );
+    expect(values(room.producers).map((p) => [p.kind, p.paused, p.closed])).toEqual([
+      ['audio', false, false],
+      ['video', false, false],
+    ]);
+    const consumers = values(room.consumers);
+    expect(consumers).toHaveLength(6);
+    for (const c of consumers) {
+      expect(c).toMatchObject({ state: 'accepted', paused: false, producerPaused: false });
+    }
+    // Linus (6tlflhsh) left: his two consumers and his chat data consumer closed
+    expect(consumers.filter((c) => c.closed).map((c) => [c.peerId, c.kind])).toEqual([
+      ['6tlflhsh', 'audio'],
+      ['6tlflhsh', 'video'],
+    ]);
+    expect(room.consumers['d6c4fb20-99d6-40d2-9163-377c50ac9feb']).toMatchObject({
+      layers: { spatialLayer: 2, temporalLayer: 2 },
+      score: 9,
+    });
+    expect(values(room.dataProducers).map((d) => d.label)).toEqual(['chat', 'bot']);
+    expect(values(room.dataConsumers).map((d) => [d.peerId, d.label, d.state, d.closed])).toEqual([
+      ['8xmzs6t6', 'chat', 'accepted', false],
+      ['6tlflhsh', 'chat', 'accepted', true],
+      [null, 'bot', 'accepted', false],
+      ['840uvi0n', 'chat', 'accepted', false],
+    ]);
+    expect(values(room.peers).map((p) => [p.id, p.displayName, p.present])).toEqual([
+      ['8xmzs6t6', 'Grace', true],
+      ['6tlflhsh', 'Linus', false],
+      ['840uvi0n', 'Margaret', true],
+    ]);
+    expect(room.activeSpeaker).toEqual({ peerId: '840uvi0n', volume: -28 });
+    expect(room.problems).toEqual([]);
+
+    // history: at seq 10 the first consumer is offered, paused; the transport is not connected
+    const early = driver.room(10);
+    expect(early?.consumers['c717d802-5b62-4a5c-bad6-02dd3b419ec7']).toMatchObject({
+      state: 'offered',
+      paused: true,
+    });
+    expect(values(early?.transports ?? {}).map((t) => t.connect)).toEqual(['new', 'new']);
+    expect(track.room(11).transports['f69489d2-c135-431b-b546-8e465273bfd7']?.connect).toBe(
+      'connecting',
+    );
+    // webcam of Grace paused by its producer at seq 98, resumed at 101
+    const webcam = 'd6c4fb20-99d6-40d2-9163-377c50ac9feb';
+    expect(track.room(98).consumers[webcam]?.producerPaused).toBe(true);
+    expect(track.room(101).consumers[webcam]?.producerPaused).toBe(false);
+    // pauseProducer at 61, resumeProducer at 70 (legacy requests)
+    expect(track.room(61).producers['b97b6ca0-4faf-476f-8663-8578aecff1ee']?.paused).toBe(true);
+    expect(track.room(70).producers['b97b6ca0-4faf-476f-8663-8578aecff1ee']?.paused).toBe(false);
+    expect(track.room(105).activeSpeaker).toBeNull();
+  });
+
+  it('new-participant-join: the same in the new dialect', () => {
+    const { final, track } = load('new-participant-join');
+    expect(final.value).toBe('joined');
+    const room = final.context.room;
+    expect(room).toMatchObject({ version: '3.15.7', joined: true, displayName: 'Barbara L.' });
+    expect(values(room.transports).map((t) => [t.direction, t.connect])).toEqual([
+      ['send', 'connected'],
+      ['recv', 'connected'],
+    ]);
+    expect(values(room.producers).map((p) => [p.kind, p.paused])).toEqual([
+      ['audio', false],
+      ['video', false],
+    ]);
+    const consumers = values(room.consumers);
+    expect(consumers).toHaveLength(6);
+    for (const c of consumers) {
+      expect(c).toMatchObject({
+        state: 'accepted',
+        paused: false,
+        transportId: '467eb5ec-5815-4d73-9f86-7fd609958500',
+      });
+    }
+    expect(consumers.filter((c) => c.closed).map((c) => [c.peerId, c.kind])).toEqual([
+      ['q85bq46v', 'audio'],
+      ['q85bq46v', 'video'],
+    ]);
+    // layers {…}, then a notification without layers, then layers again
+    const c2a8 = 'c2a8ef1c-b008-4635-bd46-5435af57c017';
+    expect(track.room(84).consumers[c2a8]?.layers).toBeNull();
+    expect(room.consumers[c2a8]?.layers).toEqual({ spatialLayer: 1, temporalLayer: 2 });
+    expect(values(room.dataProducers).map((d) => d.label)).toEqual(['chat', 'bot']);
+    expect(values(room.dataConsumers).map((d) => [d.peerId, d.label, d.closed])).toEqual([
+      ['7a26q7de', 'chat', false],
+      ['q85bq46v', 'chat', true],
+      [null, 'bot', false],
+      ['4pt1vb98', 'chat', false],
+    ]);
+    expect(values(room.peers).map((p) => [p.id, p.displayName, p.present])).toEqual([
+      ['7a26q7de', 'Hedy', true],
+      ['q85bq46v', 'Alan T.', false],
+      ['4pt1vb98', 'Grace', true],
+    ]);
+    // pauseProducer / resumeProducer are client notifications in the new dialect
+    expect(track.room(58).producers['b8c0ac04-763f-4fb9-add8-34b3c720f35c']?.paused).toBe(true);
+    expect(track.room(65).producers['b8c0ac04-763f-4fb9-add8-34b3c720f35c']?.paused).toBe(false);
+    expect(track.room(56).activeSpeaker).toEqual({ peerId: 'q85bq46v', volume: null });
+    expect(room.activeSpeaker).toBeNull(); // activeSpeaker {} at seq 87
+    expect(room.speaking).toEqual([{ peerId: '4pt1vb98', volume: -56 }]);
+    expect(room.problems).toEqual([]);
+  });
+
+  it('observer-join: joined with no transports and no consumers, peers seen', () => {
+    const { final } = load('observer-join');
+    expect(final.value).toBe('joined');
+    const room = final.context.room;
+    expect(room).toMatchObject({
+      joined: true,
+      transports: {},
+      consumers: {},
+      dataConsumers: {},
+      producers: {},
+    });
+    expect(values(room.peers).map((p) => [p.id, p.displayName, p.present])).toEqual([
+      ['x7qwym54', 'Grace H.', true],
+      ['kqocama9', 'Linus T.', true],
+      ['g0dtdtoz', 'Margaret', false],
+      ['zp8istfm', 'Hedy', false],
+      ['b1v010no', 'Alan', true],
+    ]);
+    expect(room.problems).toEqual([]);
+  });
+
+  it('rejection-500: before-join, consumer-left-paused, join-twice, unknown-transport', () => {
+    const { final } = load('rejection-500');
+    expect(final.value).toBe('joined');
+    const room = final.context.room;
+    expect(room.problems.map((p) => [p.seq, p.code, p.subject])).toEqual([
+      [9, 'before-join', 'produce'],
+      [19, 'consumer-left-paused', '3aaebea4-a97c-4015-b358-d197d2d9dbb9'],
+      [25, 'join-twice', 'join'],
+      [30, 'unknown-transport', '757dff72-4563-40cb-92c0-1908a0c1b306'],
+    ]);
+    expect(room.consumers['3aaebea4-a97c-4015-b358-d197d2d9dbb9']).toMatchObject({
+      state: 'rejected',
+      paused: true,
+      score: null,
+    });
+    expect(room.consumers['b58451ba-013b-4e8c-b7ee-b7b09f6a82c2']).toMatchObject({
+      state: 'accepted',
+      paused: false,
+    });
+    // the produce rejected before join made no producer; the one after connect did
+    expect(values(room.producers).map((p) => p.id)).toEqual([
+      '9773e4b5-424a-46d1-8010-0b63155910bd',
+    ]);
+    expect(values(room.transports).map((t) => t.connect)).toEqual(['connected', 'connected']);
+  });
+
+  it('request-timeout: the unanswered newConsumer times out and stays paused', () => {
+    const { final, track } = load('request-timeout');
+    const room = final.context.room;
+    const id = '2698aca6-72b3-45c1-b859-e71321551fae';
+    expect(room.consumers[id]).toMatchObject({ state: 'unanswered', paused: true });
+    expect(room.problems).toEqual([
+      expect.objectContaining({ seq: 52, code: 'consumer-left-paused', subject: id }),
+    ]);
+    // offered at 5828 ms with nothing else pending: the server gives up at 35828 ms
+    const last = track.indexes[track.indexes.length - 1] ?? 0;
+    expect(room.serverPending).toEqual({});
+    expect(track.room(52).serverPending['7052761']?.deadline).toBe(5828 + 30_000);
+    expect(track.room(90).consumers[id]?.state).toBe('offered');
+    expect(last).toBeGreaterThan(90);
+    expect(values(room.consumers).filter((c) => c.state === 'accepted')).toHaveLength(3);
+  });
+
+  it('reconnect: disconnected, then rejoins with fresh ids', () => {
+    const { final, track } = load('reconnect');
+    expect(final.value).toBe('joined');
+    expect(track.stepper.changes().map((c) => c.state)).toEqual([
+      'connected',
+      'gettingCapabilities',
+      'ready',
+      'joining',
+      'joined',
+      'disconnected',
+      'rejoining',
+      'gettingCapabilities',
+      'ready',
+      'joining',
+      'joined',
+    ]);
+    const before = track.room(44);
+    const during = track.snapshotAtLogIndex(50);
+    expect(during.value).toBe('disconnected');
+    expect(values(during.context.room.transports).every((t) => t.closed)).toBe(true);
+    const room = final.context.room;
+    expect(room.epoch).toBe(2);
+    expect(Object.keys(room.transports)).toEqual([
+      '0d53fde0-e995-4a03-acbe-6f2c0e81f414',
+      '097c9de4-9ef3-4d31-bb11-b02bf4ef29c6',
+    ]);
+    for (const key of ['transports', 'producers', 'consumers', 'dataProducers'] as const) {
+      const old = Object.keys(before[key]);
+      expect(old.length).toBeGreaterThan(0);
+      expect(Object.keys(room[key]).filter((k) => old.includes(k))).toEqual([]);
+      expect(Object.keys(room[key])).toHaveLength(old.length);
+    }
+    expect(values(room.transports).map((t) => t.connect)).toEqual(['connected', 'connected']);
+    expect(values(room.consumers).every((c) => c.state === 'accepted' && !c.paused)).toBe(true);
+    expect(room.problems).toEqual([]);
+  });
+
+  it('close-4000: closed by the server, everything closed', () => {
+    const { final, track } = load('close-4000');
+    expect(final.value).toBe('closed');
+    expect(final.status).toBe('done');
+    expect(final.context.room).toMatchObject({ closeCode: 4000, joined: false, open: false });
+    expect(values(final.context.room.consumers).every((c) => c.closed)).toBe(true);
+    expect(track.snapshotAtLogIndex(46).value).toBe('joined');
+  });
+
+  it('maps frames to dialect-neutral events', () => {
+    const { analysis } = load('legacy-participant-join');
+    expect(mediasoupClientEventAt(analysis, 0)).toEqual({ type: 'ws.open' });
+    expect(mediasoupClientEventAt(analysis, 1)).toEqual({
+      type: 'ms.version',
+      version: '3.14.16',
+      seq: 1,
+    });
+    expect(mediasoupClientEventAt(analysis, 2)).toMatchObject({
+      type: 'ms.request',
+      id: 4628248,
+      method: 'getRouterRtpCapabilities',
+      seq: 2,
+    });
+    expect(mediasoupClientEventAt(analysis, 3)).toMatchObject({
+      type: 'ms.response',
+      id: 4628248,
+      method: 'getRouterRtpCapabilities',
+      ok: true,
+    });
+    expect(mediasoupClientEventAt(analysis, 10)).toMatchObject({
+      type: 'ms.serverRequest',
+      method: 'newConsumer',
+      t: 96,
+    });
+    expect(mediasoupClientEventAt(analysis, 20)).toEqual({
+      type: 'ms.clientAnswer',
+      id: 686848,
+      ok: true,
+      seq: 20,
+    });
+    expect(mediasoupClientEventAt(analysis, 19)).toBeUndefined(); // a pc event
+    const rejected = load('rejection-500').analysis;
+    expect(mediasoupClientEventAt(rejected, 10)).toMatchObject({
+      type: 'ms.response',
+      method: 'produce',
+      ok: false,
+      errorCode: 500,
+      errorReason: 'Peer not yet joined',
+    });
+    expect(mediasoupClientEventAt(rejected, 19)).toMatchObject({
+      type: 'ms.clientAnswer',
+      ok: false,
+    });
+  });
+
+  it('snapshots at any index equal a straight replay (checkpoints every 8)', () => {
+    const { track, log, analysis } = load('legacy-participant-join');
+    const straight = createMediasoupClientDriver(analysis, { every: 100_000 }).track('c1');
+    for (let i = 0; i < log.length; i += 7) {
+      expect(track.room(i)).toEqual(straight?.room(i));
+    }
+  });
+
+  it('broken-frames: tolerant, no crash', () => {
+    const { final } = load('broken-frames');
+    expect(final.value).toBe('disconnected');
+    expect(values(final.context.room.peers)).toHaveLength(3);
+  });
+});
