@@ -1,0 +1,226 @@
+/**
+ * Drives {@link negotiationMachine} from a session: the perfect-negotiation view of each
+ * recorded RTCPeerConnection (the `pc` id of its `pc` events), stepped purely with checkpoints
+ * ({@link createStepper}). A capture does not say which side is polite: that is an option
+ * (`polite(pc)`, default: impolite).
+ *
+ * webrtc-internals update-log names → machine events:
+ * - `negotiationneeded` → `negotiationneeded`
+ * - `setLocalDescription` → `sld.start`; `…OnSuccess` → `sld.done`, then `send.description`
+ *   when the call was the example's (it sends right after the await); `…OnFailure` →
+ *   `sld.failed`
+ * - `setRemoteDescription` (offer / answer) → `description.received { sdpType }`, `srd.start`
+ *   (the example calls SRD as soon as it decided not to ignore); `…OnSuccess` → `srd.done`;
+ *   `…OnFailure` → `srd.failed`; other types → `srd.start` only
+ * - `addIceCandidate` → `candidate.received` (an end-of-candidates call, value null, is
+ *   skipped); `…OnSuccess` → `candidate.added`; `…OnFailure` → `candidate.failed`
+ *
+ * An ignored offer leaves no trace of its own. With FIFO signaling a remote candidate reaching
+ * an impolite side that waits for its answer (making an offer or in have-local-offer, no
+ * description being handled) can only belong to an offer from the other side, so one that was
+ * ignored: the driver feeds `description.received { sdpType: 'offer', inferred: true }` before
+ * it (once), and the machine ignores it as the example did.
+ */
+import { initialTransition, type SnapshotFrom, type StateValue } from 'xstate';
+import { createStepper, type Stepper } from '../../../machines/lib/stepper.ts';
+import {
+  negotiationMachine,
+  type NegotiationDecision,
+  type NegotiationEvent,
+} from '../../../machines/negotiationMachine.ts';
+import type { PcEvent } from '../../session/events.ts';
+import { TYPE_CODE, type SessionLog } from '../../session/SessionLog.ts';
+import { descriptionType } from './peerConnectionDriver.ts';
+
+export type NegotiationSnapshot = SnapshotFrom<typeof negotiationMachine>;
+
+function errorText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return value === undefined ? 'failed' : JSON.stringify(value);
+}
+
+/** The remote side's candidate while this impolite side waits for its answer. */
+function provesIgnoredOffer(before: NegotiationSnapshot): boolean {
+  const c = before.context;
+  return (
+    !c.polite &&
+    c.handler === 'idle' &&
+    (c.makingOffer || c.signalingState === 'have-local-offer') &&
+    !c.isSettingRemoteAnswerPending
+  );
+}
+
+/**
+ * The machine events one `pc` trace event feeds, given the snapshot they will be applied to.
+ *
+ * @example
+ * negotiationEventsOf({ seq: 3, t: 0, type: 'pc', pc: 'pc1', event: 'negotiationneeded' }, snapshot);
+ * // [{ type: 'negotiationneeded', seq: 3 }]
+ */
+export function negotiationEventsOf(e: PcEvent, before: NegotiationSnapshot): NegotiationEvent[] {
+  const seq = e.seq;
+  switch (e.event) {
+    case 'negotiationneeded':
+      return [{ type: 'negotiationneeded', seq }];
+    case 'setLocalDescription':
+      return [{ type: 'sld.start', seq }];
+    case 'setLocalDescriptionOnSuccess':
+      return before.context.chain[0]?.by === 'other'
+        ? [{ type: 'sld.done', seq }]
+        : [
+            { type: 'sld.done', seq },
+            { type: 'send.description', seq },
+          ];
+    case 'setLocalDescriptionOnFailure':
+      return [{ type: 'sld.failed', seq, error: errorText(e.value) }];
+    case 'setRemoteDescription': {
+      const sdpType = descriptionType(e.value);
+      if (sdpType !== 'offer' && sdpType !== 'answer') return [{ type: 'srd.start', seq }];
+      return [
+        { type: 'description.received', sdpType, seq },
+        { type: 'srd.start', seq },
+      ];
+    }
+    case 'setRemoteDescriptionOnSuccess':
+      return [{ type: 'srd.done', seq }];
+    case 'setRemoteDescriptionOnFailure':
+      return [{ type: 'srd.failed', seq, error: errorText(e.value) }];
+    case 'addIceCandidate':
+      if (e.value === null || e.value === undefined) return [];
+      return provesIgnoredOffer(before)
+        ? [
+            { type: 'description.received', sdpType: 'offer', inferred: true, seq },
+            { type: 'candidate.received', seq },
+          ]
+        : [{ type: 'candidate.received', seq }];
+    case 'addIceCandidateOnSuccess':
+      return before.context.candidatesPending > 0 ? [{ type: 'candidate.added', seq }] : [];
+    case 'addIceCandidateOnFailure':
+      return before.context.candidatesPending > 0
+        ? [{ type: 'candidate.failed', seq, error: errorText(e.value) }]
+        : [];
+    default:
+      return [];
+  }
+}
+
+/** A `pc` event whose machine events changed the state value, and the value after it. */
+export interface NegotiationChange {
+  readonly seq: number;
+  readonly state: StateValue;
+}
+
+export interface NegotiationTrack {
+  readonly pc: string;
+  readonly polite: boolean;
+  /** Log indexes of the peer connection's events (stepper index k ↔ `indexes[k]`). */
+  readonly indexes: readonly number[];
+  readonly stepper: Stepper<NegotiationSnapshot>;
+  changes(): readonly NegotiationChange[];
+  /** Every decision so far (the final snapshot's log). */
+  decisions(): readonly NegotiationDecision[];
+  /** The snapshot after every event of this peer connection at or before `logIndex`. */
+  snapshotAtLogIndex(logIndex: number): NegotiationSnapshot;
+}
+
+export interface NegotiationDriver {
+  tracks(): readonly NegotiationTrack[];
+  track(pc: string): NegotiationTrack | undefined;
+  /** Takes in events appended to the log since the last call. */
+  update(): void;
+}
+
+export interface NegotiationDriverOptions {
+  /** Whether the side of `pc` is the polite one (default: false for every pc). */
+  readonly polite?: (pc: string) => boolean;
+  /** Checkpoint spacing of each stepper (default 256). */
+  readonly every?: number;
+}
+
+/** Last position k with indexes[k] <= logIndex, or -1. */
+function lastAtOrBefore(indexes: readonly number[], logIndex: number): number {
+  let lo = 0;
+  let hi = indexes.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((indexes[mid] ?? Infinity) <= logIndex) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+/**
+ * Builds one checkpointed negotiationMachine per `pc` id of a session log.
+ *
+ * @example
+ * const driver = createNegotiationDriver(log, { polite: (pc) => pc === 'B' });
+ * driver.track('B')?.decisions(); // [{ seq: 14, kind: 'offer-collision', … }, …]
+ */
+export function createNegotiationDriver(
+  log: SessionLog,
+  options: NegotiationDriverOptions = {},
+): NegotiationDriver {
+  const byPc = new Map<string, { track: NegotiationTrack; indexes: number[] }>();
+  const list: NegotiationTrack[] = [];
+  let scanned = 0;
+
+  const makeTrack = (pc: string): { track: NegotiationTrack; indexes: number[] } => {
+    const indexes: number[] = [];
+    const polite = options.polite?.(pc) ?? false;
+    const eventsAt = (k: number, before: NegotiationSnapshot): NegotiationEvent[] | undefined => {
+      const logIndex = indexes[k];
+      if (logIndex === undefined) return undefined;
+      return negotiationEventsOf(log.get(logIndex) as PcEvent, before);
+    };
+    const stepper = createStepper(negotiationMachine, eventsAt, 0, {
+      every: options.every ?? 256,
+      initial: negotiationInitial(polite, pc),
+    });
+    const track: NegotiationTrack = {
+      pc,
+      polite,
+      indexes,
+      stepper,
+      changes: () =>
+        stepper.changes().map((c) => ({ seq: log.seq(indexes[c.index] ?? 0), state: c.state })),
+      decisions: () => stepper.final.context.decisions,
+      snapshotAtLogIndex: (logIndex) => stepper.snapshotAt(lastAtOrBefore(indexes, logIndex)),
+    };
+    return { track, indexes };
+  };
+
+  const update = (): void => {
+    const touched = new Set<{ track: NegotiationTrack; indexes: number[] }>();
+    for (let i = scanned; i < log.length; i++) {
+      if (log.typeCode(i) !== TYPE_CODE.pc) continue;
+      const event = log.get(i);
+      if (event.type !== 'pc') continue;
+      let entry = byPc.get(event.pc);
+      if (!entry) {
+        entry = makeTrack(event.pc);
+        byPc.set(event.pc, entry);
+        list.push(entry.track);
+      }
+      entry.indexes.push(i);
+      touched.add(entry);
+    }
+    scanned = log.length;
+    for (const entry of touched) entry.track.stepper.extend(entry.indexes.length);
+  };
+
+  update();
+  return {
+    tracks: () => list,
+    track: (pc) => byPc.get(pc)?.track,
+    update,
+  };
+}
+
+function negotiationInitial(polite: boolean, name: string): NegotiationSnapshot {
+  return initialTransition(negotiationMachine, { polite, name })[0];
+}
