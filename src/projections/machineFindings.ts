@@ -32,6 +32,7 @@ import {
 import type { ProtooPeerTrack } from './drivers/protooPeerDriver.ts';
 import { FINDING_CODES, findings, type Finding, type FindingCode } from './findings.ts';
 import { createMachineDrivers, type MachineDrivers } from './machineStates.ts';
+import { lastAtOrBefore } from './drivers/positions.ts';
 
 /**
  * A reconnect storm: more than `cycles` disconnects of an open protoo connection (each one
@@ -79,23 +80,6 @@ function makeAdd(log: SessionLog, out: Finding[], machine: { kind: string; id: s
   };
 }
 
-/** Position of `logIndex` in a sorted index list, or of the last one before it; -1 if none. */
-function positionAtOrBefore(indexes: ArrayLike<number>, logIndex: number): number {
-  let lo = 0;
-  let hi = indexes.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((indexes[mid] ?? Infinity) <= logIndex) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
-}
-
 /** "setRemoteDescription(answer) at seq 12": the event, with its description type. */
 function describeCall(e: PcEvent): string {
   const type =
@@ -107,7 +91,7 @@ function describeCall(e: PcEvent): string {
 
 /** The last call (or call result) of a peer connection before log index `before`. */
 function callBefore(log: SessionLog, track: PeerConnectionTrack, before: number): PcEvent | null {
-  for (let k = positionAtOrBefore(track.indexes, before - 1); k >= 0; k--) {
+  for (let k = lastAtOrBefore(track.indexes, before - 1); k >= 0; k--) {
     const index = track.indexes[k];
     if (index === undefined) break;
     const e = log.get(index);

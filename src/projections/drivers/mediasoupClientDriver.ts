@@ -28,6 +28,7 @@ import {
 import { createStepper, type Stepper } from '../../../machines/lib/stepper.ts';
 import { isCatalogMethod } from '../../protocol/catalog.ts';
 import type { SessionAnalysis } from '../analysis.ts';
+import { lastAtOrBefore } from './positions.ts';
 
 export type MediasoupClientSnapshot = SnapshotFrom<MediasoupClientMachine>;
 
@@ -129,23 +130,6 @@ export function mediasoupClientEventAt(
     default:
       return undefined;
   }
-}
-
-/** Last position k with indexes[k] <= logIndex, or -1. */
-function lastAtOrBefore(indexes: Int32Array, logIndex: number): number {
-  let lo = 0;
-  let hi = indexes.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((indexes[mid] ?? Infinity) <= logIndex) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
 }
 
 /** Whether a connection speaks mediasoup-demo: its dialect, or a catalog method on it. */

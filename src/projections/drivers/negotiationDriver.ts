@@ -31,6 +31,7 @@ import {
 import type { PcEvent } from '../../session/events.ts';
 import { TYPE_CODE, type SessionLog } from '../../session/SessionLog.ts';
 import { descriptionType } from './peerConnectionDriver.ts';
+import { lastAtOrBefore } from './positions.ts';
 
 export type NegotiationSnapshot = SnapshotFrom<typeof negotiationMachine>;
 
@@ -135,23 +136,6 @@ export interface NegotiationDriverOptions {
   readonly polite?: (pc: string) => boolean;
   /** Checkpoint spacing of each stepper (default 256). */
   readonly every?: number;
-}
-
-/** Last position k with indexes[k] <= logIndex, or -1. */
-function lastAtOrBefore(indexes: readonly number[], logIndex: number): number {
-  let lo = 0;
-  let hi = indexes.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((indexes[mid] ?? Infinity) <= logIndex) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
 }
 
 /**

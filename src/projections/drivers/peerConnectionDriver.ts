@@ -27,6 +27,7 @@ import {
 } from '../../../machines/peerConnectionMachine.ts';
 import type { PcEvent } from '../../session/events.ts';
 import { TYPE_CODE, type SessionLog } from '../../session/SessionLog.ts';
+import { lastAtOrBefore } from './positions.ts';
 
 export type PeerConnectionSnapshot = SnapshotFrom<typeof peerConnectionMachine>;
 
@@ -138,23 +139,6 @@ export function peerConnectionEventsOf(e: PcEvent): PeerConnectionEvent[] {
 function errorText(value: unknown): string {
   if (typeof value === 'string') return value;
   return value === undefined ? 'failed' : JSON.stringify(value);
-}
-
-/** Last position k with indexes[k] <= logIndex, or -1. */
-function lastAtOrBefore(indexes: readonly number[], logIndex: number): number {
-  let lo = 0;
-  let hi = indexes.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((indexes[mid] ?? Infinity) <= logIndex) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
 }
 
 export interface PeerConnectionDriverOptions {

@@ -20,6 +20,7 @@ import {
 } from '../../../machines/protooPeerMachine.ts';
 import { createStepper, type Stepper } from '../../../machines/lib/stepper.ts';
 import type { SessionAnalysis } from '../analysis.ts';
+import { lastAtOrBefore } from './positions.ts';
 
 export type ProtooPeerSnapshot = SnapshotFrom<ProtooPeerMachine>;
 
@@ -88,23 +89,6 @@ export function protooPeerEventsAt(
     default:
       return event.conn === undefined ? undefined : [tick];
   }
-}
-
-/** Last position k with indexes[k] <= logIndex, or -1. */
-function lastAtOrBefore(indexes: Int32Array, logIndex: number): number {
-  let lo = 0;
-  let hi = indexes.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((indexes[mid] ?? Infinity) <= logIndex) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
 }
 
 /**
