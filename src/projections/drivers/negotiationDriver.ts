@@ -29,9 +29,10 @@ import {
   type NegotiationEvent,
 } from '../../../machines/negotiationMachine.ts';
 import type { PcEvent } from '../../session/events.ts';
-import { TYPE_CODE, type SessionLog } from '../../session/SessionLog.ts';
+import type { SessionLog } from '../../session/SessionLog.ts';
 import { descriptionType } from './peerConnectionDriver.ts';
 import { lastAtOrBefore } from './positions.ts';
+import { createPcTracks } from './pcTracks.ts';
 
 export type NegotiationSnapshot = SnapshotFrom<typeof negotiationMachine>;
 
@@ -149,12 +150,7 @@ export function createNegotiationDriver(
   log: SessionLog,
   options: NegotiationDriverOptions = {},
 ): NegotiationDriver {
-  const byPc = new Map<string, { track: NegotiationTrack; indexes: number[] }>();
-  const list: NegotiationTrack[] = [];
-  let scanned = 0;
-
-  const makeTrack = (pc: string): { track: NegotiationTrack; indexes: number[] } => {
-    const indexes: number[] = [];
+  const makeTrack = (pc: string, indexes: number[]): NegotiationTrack => {
     const polite = options.polite?.(pc) ?? false;
     const eventsAt = (k: number, before: NegotiationSnapshot): NegotiationEvent[] | undefined => {
       const logIndex = indexes[k];
@@ -175,34 +171,10 @@ export function createNegotiationDriver(
       decisions: () => stepper.final.context.decisions,
       snapshotAtLogIndex: (logIndex) => stepper.snapshotAt(lastAtOrBefore(indexes, logIndex)),
     };
-    return { track, indexes };
+    return track;
   };
 
-  const update = (): void => {
-    const touched = new Set<{ track: NegotiationTrack; indexes: number[] }>();
-    for (let i = scanned; i < log.length; i++) {
-      if (log.typeCode(i) !== TYPE_CODE.pc) continue;
-      const event = log.get(i);
-      if (event.type !== 'pc') continue;
-      let entry = byPc.get(event.pc);
-      if (!entry) {
-        entry = makeTrack(event.pc);
-        byPc.set(event.pc, entry);
-        list.push(entry.track);
-      }
-      entry.indexes.push(i);
-      touched.add(entry);
-    }
-    scanned = log.length;
-    for (const entry of touched) entry.track.stepper.extend(entry.indexes.length);
-  };
-
-  update();
-  return {
-    tracks: () => list,
-    track: (pc) => byPc.get(pc)?.track,
-    update,
-  };
+  return createPcTracks(log, makeTrack);
 }
 
 function negotiationInitial(polite: boolean, name: string): NegotiationSnapshot {

@@ -26,8 +26,9 @@ import {
   type SdpType,
 } from '../../../machines/peerConnectionMachine.ts';
 import type { PcEvent } from '../../session/events.ts';
-import { TYPE_CODE, type SessionLog } from '../../session/SessionLog.ts';
+import type { SessionLog } from '../../session/SessionLog.ts';
 import { lastAtOrBefore } from './positions.ts';
+import { createPcTracks } from './pcTracks.ts';
 
 export type PeerConnectionSnapshot = SnapshotFrom<typeof peerConnectionMachine>;
 
@@ -158,12 +159,7 @@ export function createPeerConnectionDriver(
   log: SessionLog,
   options: PeerConnectionDriverOptions = {},
 ): PeerConnectionDriver {
-  const byPc = new Map<string, { track: PeerConnectionTrack; indexes: number[] }>();
-  const list: PeerConnectionTrack[] = [];
-  let scanned = 0;
-
-  const makeTrack = (pc: string): { track: PeerConnectionTrack; indexes: number[] } => {
-    const indexes: number[] = [];
+  const makeTrack = (pc: string, indexes: number[]): PeerConnectionTrack => {
     const eventsAt = (k: number): PeerConnectionEvent[] | undefined => {
       const logIndex = indexes[k];
       return logIndex === undefined
@@ -181,32 +177,8 @@ export function createPeerConnectionDriver(
         stepper.changes().map((c) => ({ seq: log.seq(indexes[c.index] ?? 0), state: c.state })),
       snapshotAtLogIndex: (logIndex) => stepper.snapshotAt(lastAtOrBefore(indexes, logIndex)),
     };
-    return { track, indexes };
+    return track;
   };
 
-  const update = (): void => {
-    const touched = new Set<{ track: PeerConnectionTrack; indexes: number[] }>();
-    for (let i = scanned; i < log.length; i++) {
-      if (log.typeCode(i) !== TYPE_CODE.pc) continue;
-      const event = log.get(i);
-      if (event.type !== 'pc') continue;
-      let entry = byPc.get(event.pc);
-      if (!entry) {
-        entry = makeTrack(event.pc);
-        byPc.set(event.pc, entry);
-        list.push(entry.track);
-      }
-      entry.indexes.push(i);
-      touched.add(entry);
-    }
-    scanned = log.length;
-    for (const entry of touched) entry.track.stepper.extend(entry.indexes.length);
-  };
-
-  update();
-  return {
-    tracks: () => list,
-    track: (pc) => byPc.get(pc)?.track,
-    update,
-  };
+  return createPcTracks(log, makeTrack);
 }
