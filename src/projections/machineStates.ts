@@ -32,6 +32,11 @@ import {
 } from '../../machines/peerConnectionMachine.ts';
 import type { SessionAnalysis } from './analysis.ts';
 import {
+  createMediasoupClientDriver,
+  type MediasoupClientDriver,
+} from './drivers/mediasoupClientDriver.ts';
+import { createNegotiationDriver, type NegotiationDriver } from './drivers/negotiationDriver.ts';
+import {
   createPeerConnectionDriver,
   type PeerConnectionDriver,
 } from './drivers/peerConnectionDriver.ts';
@@ -103,10 +108,24 @@ export interface MachineStates {
   readonly machines: readonly MachineEntry[];
 }
 
-/** The drivers of every machine kind, built once and shared by states and findings. */
+/**
+ * The drivers of every machine kind, built once and shared by states, findings and the views.
+ * Each has `tracks()` (one per machine instance), `track(id)`, and `update()` for live appends.
+ */
 export interface MachineDrivers {
   readonly protoo: ProtooPeerDriver;
   readonly pc: PeerConnectionDriver;
+  /** Perfect-negotiation view of every `pc` (sides impolite unless `polite` says otherwise). */
+  readonly negotiation: NegotiationDriver;
+  /** One mediasoup-demo room client per connection that speaks mediasoup-demo. */
+  readonly mediasoup: MediasoupClientDriver;
+  /** Takes in events appended since the last call (call `analysis.update()` first). */
+  update(): void;
+}
+
+export interface MachineDriversOptions {
+  /** Which `pc` ids are the polite side for the negotiation model (default: none). */
+  readonly polite?: (pc: string) => boolean;
 }
 
 /**
@@ -116,10 +135,28 @@ export interface MachineDrivers {
  * const drivers = createMachineDrivers(new SessionAnalysis(log).update());
  * drivers.pc.tracks().length; // 2
  */
-export function createMachineDrivers(analysis: SessionAnalysis): MachineDrivers {
+export function createMachineDrivers(
+  analysis: SessionAnalysis,
+  options: MachineDriversOptions = {},
+): MachineDrivers {
+  const protoo = createProtooPeerDriver(analysis);
+  const pc = createPeerConnectionDriver(analysis.log);
+  const negotiation = createNegotiationDriver(
+    analysis.log,
+    options.polite === undefined ? {} : { polite: options.polite },
+  );
+  const mediasoup = createMediasoupClientDriver(analysis);
   return {
-    protoo: createProtooPeerDriver(analysis),
-    pc: createPeerConnectionDriver(analysis.log),
+    protoo,
+    pc,
+    negotiation,
+    mediasoup,
+    update() {
+      protoo.update();
+      pc.update();
+      negotiation.update();
+      mediasoup.update();
+    },
   };
 }
 
