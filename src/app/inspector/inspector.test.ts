@@ -3,6 +3,7 @@ import { fixtureSession, hostileSession } from '../../views/shared/sessions.ts';
 import { ALL_KINDS } from '../../views/EventList/rows.ts';
 import { NO_FILTER, isNoFilter, methodCounts, visibleIndexes } from './filter.ts';
 import { DEFAULT_URL_STATE, parseInspectorUrl, writeInspectorUrl } from './urlState.ts';
+import { initialInspectorState, inspectorReducer, urlStateOf } from './useInspector.ts';
 
 describe('visibleIndexes', () => {
   const a = fixtureSession('legacy-participant-join');
@@ -35,7 +36,7 @@ describe('visibleIndexes', () => {
     );
     expect(consumer).toBeDefined();
     const data = a.message(consumer ?? 0);
-    const id = (data?.kind === 'request' ? (data.data as { id: string }).id : '');
+    const id = data?.kind === 'request' ? (data.data as { id: string }).id : '';
     expect(id).not.toBe('');
     const v = [...visibleIndexes(a, { ...NO_FILTER, mentions: { label: 'c', ids: [id] } })];
     expect(v).toContain(consumer);
@@ -116,5 +117,59 @@ describe('inspector URL state', () => {
   it('writes the cursor only when it differs from the selection', () => {
     const s = writeInspectorUrl('', { ...DEFAULT_URL_STATE, cursorSeq: 5, selectedSeq: 5 });
     expect(s).toBe('?sel=5');
+  });
+});
+
+describe('inspector state', () => {
+  const a = fixtureSession('request-timeout');
+  const last = a.length - 1;
+  const base = initialInspectorState(a, parseInspectorUrl(''), false);
+
+  it('opens at the end of the session with nothing selected', () => {
+    expect(base.cursor).toBe(last);
+    expect(base.selected).toBeNull();
+    expect(base.view).toBe('sequence');
+    expect(base.panel).toBe('detail');
+    expect(base.following).toBe(false);
+  });
+
+  it('opens a link at its selection and cursor, by seq', () => {
+    const seq = a.log.seq(3);
+    const s = initialInspectorState(a, parseInspectorUrl(`?sel=${seq}&panel=room`), false);
+    expect(s.selected).toBe(3);
+    expect(s.cursor).toBe(3);
+    expect(s.panel).toBe('room');
+    const unknown = initialInspectorState(a, parseInspectorUrl('?sel=999999&view=nope'), false);
+    expect(unknown.selected).toBeNull();
+    expect(unknown.view).toBe('sequence');
+  });
+
+  it('selecting moves the cursor; stepping and following work at the edges', () => {
+    let s = inspectorReducer(base, { type: 'select', index: 2 });
+    expect(s.cursor).toBe(2);
+    s = inspectorReducer(s, { type: 'step', by: -5, length: a.length });
+    expect(s.cursor).toBe(-1);
+    s = inspectorReducer(s, { type: 'step', by: 1e9, length: a.length });
+    expect(s.cursor).toBe(last);
+    s = inspectorReducer(s, { type: 'follow', length: a.length });
+    expect(s.following).toBe(true);
+    s = inspectorReducer(s, { type: 'grown', length: a.length + 5 });
+    expect(s.cursor).toBe(last + 5);
+    s = inspectorReducer(s, { type: 'cursor', index: 1, length: a.length + 5 });
+    expect(s.following).toBe(false);
+    s = inspectorReducer(s, { type: 'grown', length: a.length + 9 });
+    expect(s.cursor).toBe(1);
+  });
+
+  it('follows a live session from the start unless a link pins a moment', () => {
+    expect(initialInspectorState(a, parseInspectorUrl(''), true).following).toBe(true);
+    expect(initialInspectorState(a, parseInspectorUrl('?cursor=2'), true).following).toBe(false);
+  });
+
+  it('writes back what it read', () => {
+    const seq = a.log.seq(4);
+    const search = `?capture=x&sel=${seq}&q=join&panel=findings`;
+    const s = initialInspectorState(a, parseInspectorUrl(search), false);
+    expect(writeInspectorUrl('?capture=x', urlStateOf(a, s))).toBe(search);
   });
 });
