@@ -8,19 +8,36 @@
  * - `Stepper.changes()`: `{ index, state }` for every index whose events changed the state value
  * - `Stepper.extend(count)`: step on when the log grows (earlier indexes must not change)
  * - `Stepper.count`, `Stepper.initial`, `Stepper.final`, `Stepper.checkpointCount`
+ * - `Stepper.stats()`: how many events were fed, skipped, and stepped (added)
  * - `stateKey(value)`: a string that is equal for equal state values
+ * - `createPureStep(machine)`: the stepper's own single step, `(snapshot, event) => snapshot`
+ *   (added)
  *
- * Replays never run an actor: every step is XState's pure `transition()`, so no timers, no
+ * Replays never run an actor: every step is XState's pure transition, so no timers, no
  * actions executed, and the same log always gives the same snapshots. Like a running actor,
- * a snapshot whose status is not `'active'` (final state reached, or error) ignores events. A snapshot is kept every
- * `every` indexes; `snapshotAt(i)` restarts from the nearest one at or below `i`, so it costs at
- * most `every` steps whatever the length of the log.
+ * a snapshot whose status is not `'active'` (final state reached, or error) ignores events. A
+ * snapshot is kept every `every` indexes; `snapshotAt(i)` restarts from the nearest one at or
+ * below `i`, so it costs at most `every` steps whatever the length of the log.
+ *
+ * What a step costs (profiled with `node --cpu-prof` on bench/machine-stepper.ts): XState's
+ * `transition(machine, snapshot, event)` builds a throw-away actor for its scope on every
+ * call, and that actor computes the machine's initial snapshot: about half the time of a step
+ * and most of its garbage. A step here calls `machine.transition(snapshot, event, scope)` with
+ * one inert scope per stepper instead (the same snapshot comes out: the scope only receives
+ * the actions to execute, which a replay drops anyway). Machines that invoke or spawn actors
+ * get a fresh scope per step, as `transition()` gives them, so that children registered in
+ * one step's actor system cannot collide with the next step's. An event that no state node of
+ * the current configuration handles (no transition for its type, no wildcard, no eventless
+ * transition) leaves the snapshot as it is without calling XState at all: XState would return
+ * the same snapshot object for it.
  */
 import {
+  createActor,
   initialTransition,
   transition,
   type AnyStateMachine,
   type EventFromLogic,
+  type EventObject,
   type SnapshotFrom,
   type StateValue,
 } from 'xstate';
@@ -41,6 +58,16 @@ export interface StepperOptions<TSnapshot> {
   readonly initial?: TSnapshot;
 }
 
+/** Counters over everything a stepper fed the machine (building and replays alike). */
+export interface StepperStats {
+  /** Machine events handed to the step function. */
+  readonly events: number;
+  /** Events left out without calling XState: no state handles them, or the machine is done. */
+  readonly skipped: number;
+  /** Events stepped by XState's transition. */
+  readonly transitions: number;
+}
+
 export interface Stepper<TSnapshot> {
   /** How many indexes have been stepped. */
   readonly count: number;
@@ -56,6 +83,8 @@ export interface Stepper<TSnapshot> {
   changes(): readonly StateChange[];
   /** Steps on to `count` indexes (no-op when not larger than the current count). */
   extend(count: number): void;
+  /** What the steps so far cost: events fed, skipped, and stepped by XState. */
+  stats(): StepperStats;
 }
 
 /**
@@ -67,6 +96,139 @@ export interface Stepper<TSnapshot> {
  */
 export function stateKey(value: StateValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The scope `StateMachine.transition()` takes. */
+type MachineScope = Parameters<AnyStateMachine['transition']>[2];
+
+/** What the stepper reads of a machine snapshot beyond its public fields. */
+interface SnapshotInternals {
+  readonly status: string;
+  readonly value: StateValue;
+  readonly children: Readonly<Record<string, unknown>>;
+  /** Every active state node, root included (XState keeps one array per configuration). */
+  readonly _nodes: readonly StateNodeInternals[];
+}
+
+interface StateNodeInternals {
+  readonly transitions: ReadonlyMap<string, unknown>;
+  readonly always?: readonly unknown[] | undefined;
+  readonly invoke: readonly unknown[];
+  readonly states: Readonly<Record<string, StateNodeInternals>>;
+}
+
+/** One pure step with counters: the stepper's inner loop, usable on its own. */
+export interface PureStep<TSnapshot, TEvent> {
+  (snapshot: TSnapshot, event: TEvent): TSnapshot;
+  /** Events fed / skipped without XState / stepped by XState, since creation. */
+  stats(): StepperStats;
+}
+
+function hasInvocations(node: StateNodeInternals): boolean {
+  if (node.invoke.length > 0) return true;
+  for (const key in node.states) {
+    const child = node.states[key];
+    if (child !== undefined && hasInvocations(child)) return true;
+  }
+  return false;
+}
+
+/**
+ * The event types a configuration can react to, or null when any event might matter (a
+ * wildcard or partial descriptor such as `'*'` / `'pc.*'`, or an eventless transition, whose
+ * guards see the event).
+ */
+function handledTypes(nodes: readonly StateNodeInternals[]): ReadonlySet<string> | null {
+  const types = new Set<string>();
+  for (const node of nodes) {
+    if (node.always !== undefined && node.always.length > 0) return null;
+    for (const descriptor of node.transitions.keys()) {
+      if (descriptor.includes('*')) return null;
+      types.add(descriptor);
+    }
+  }
+  return types;
+}
+
+/**
+ * The pure step the stepper uses: `machine.transition(snapshot, event, scope)` with one inert
+ * actor scope for all steps (XState's `transition()` builds a new actor, and computes the
+ * machine's initial snapshot, on every call), a snapshot that is not `'active'` returned as it
+ * is (an actor ignores events once done), and events no active state node handles returned
+ * as they are without calling XState. Gives the same snapshots as `transition(...)[0]`.
+ *
+ * Machines that invoke actors, or snapshots that hold children (spawned actors), get a
+ * fresh scope per step from XState's own `transition()`.
+ *
+ * @example
+ * const step = createPureStep(protooPeerMachine);
+ * let s = initialTransition(protooPeerMachine)[0];
+ * s = step(s, { type: 'ws.open' }); // s.value === 'open'
+ */
+export function createPureStep<TMachine extends AnyStateMachine>(
+  machine: TMachine,
+): PureStep<SnapshotFrom<TMachine>, EventFromLogic<TMachine>> {
+  type Snap = SnapshotFrom<TMachine>;
+  type Event = EventFromLogic<TMachine>;
+  // The actor is only a holder for `self` and its system, as in XState's own inert scope; it
+  // is never started.
+  let scope: MachineScope | undefined;
+  const sharedScope = (): MachineScope => {
+    if (scope !== undefined) return scope;
+    const self = createActor(machine);
+    scope = {
+      self,
+      id: '',
+      sessionId: '',
+      logger: () => {},
+      defer: () => {},
+      emit: () => {},
+      system: self.system,
+      stopChild: () => {},
+      actionExecutor: () => {},
+    };
+    return scope;
+  };
+  let isolated = hasInvocations((machine as unknown as { root: StateNodeInternals }).root);
+  let lastNodes: readonly StateNodeInternals[] | undefined;
+  let lastChildren: SnapshotInternals['children'] | undefined;
+  let lastTypes: ReadonlySet<string> | null = null;
+  let events = 0;
+  let skipped = 0;
+  let transitions = 0;
+
+  const step = (snapshot: Snap, event: Event): Snap => {
+    events++;
+    const s = snapshot as unknown as SnapshotInternals;
+    if (s.status !== 'active') {
+      skipped++;
+      return snapshot;
+    }
+    const type = (event as EventObject).type;
+    if (s._nodes !== lastNodes) {
+      lastNodes = s._nodes;
+      lastTypes = handledTypes(s._nodes);
+    }
+    // XState's own events (errors, stop, done, delays) keep their special handling.
+    if (lastTypes !== null && !lastTypes.has(type) && !type.startsWith('xstate.')) {
+      skipped++;
+      return snapshot;
+    }
+    transitions++;
+    if (isolated) return transition(machine, snapshot, event)[0];
+    const next = machine.transition(snapshot, event, sharedScope()) as Snap;
+    const { children } = next as unknown as SnapshotInternals;
+    // XState keeps the same children object while nothing is spawned or stopped.
+    if (children !== lastChildren) {
+      lastChildren = children;
+      // A child appeared (spawned): isolate every later step, as transition() would.
+      if (Object.keys(children).length > 0) isolated = true;
+    }
+    return next;
+  };
+  return Object.assign(step, {
+    stats: (): StepperStats => ({ events, skipped, transitions }),
+  });
 }
 
 /**
@@ -89,6 +251,7 @@ export function createStepper<TMachine extends AnyStateMachine>(
   options: StepperOptions<SnapshotFrom<TMachine>> = {},
 ): Stepper<SnapshotFrom<TMachine>> {
   type Snap = SnapshotFrom<TMachine>;
+  type Event = EventFromLogic<TMachine>;
   const every = Math.max(1, Math.floor(options.every ?? 4096));
   const start = options.initial;
   const initial: Snap =
@@ -102,23 +265,19 @@ export function createStepper<TMachine extends AnyStateMachine>(
   const changeList: StateChange[] = [];
   let stepped = 0;
   let current: Snap = initial;
-  let currentKey = stateKey((initial as { value: StateValue }).value);
+  let currentKey = stateKey((initial as unknown as SnapshotInternals).value);
+  let currentNodes = (initial as unknown as SnapshotInternals)._nodes;
 
-  // Pure transition() still processes events on a done snapshot (a running actor would not):
-  // once the machine is done, or errored, events are ignored as an actor ignores them.
-  const send = (snapshot: Snap, event: EventFromLogic<TMachine>): Snap =>
-    (snapshot as { status: string }).status === 'active'
-      ? transition(machine, snapshot, event)[0]
-      : snapshot;
+  const send = createPureStep(machine);
   const apply = (snapshot: Snap, index: number): Snap => {
     const input = eventsAt(index, snapshot);
     if (input === undefined) return snapshot;
     if (Array.isArray(input)) {
       let next = snapshot;
-      for (const event of input as readonly EventFromLogic<TMachine>[]) next = send(next, event);
+      for (const event of input as readonly Event[]) next = send(next, event);
       return next;
     }
-    return send(snapshot, input as EventFromLogic<TMachine>);
+    return send(snapshot, input as Event);
   };
 
   const extend = (to: number): void => {
@@ -127,11 +286,15 @@ export function createStepper<TMachine extends AnyStateMachine>(
       if (i > 0 && i % every === 0) checkpoints.push(current);
       const next = apply(current, i);
       if (next !== current) {
-        const value = (next as { value: StateValue }).value;
-        const key = stateKey(value);
-        if (key !== currentKey) {
-          changeList.push({ index: i, state: value });
-          currentKey = key;
+        const s = next as unknown as SnapshotInternals;
+        // Same configuration array: same state value, no need to serialise it.
+        if (s._nodes !== currentNodes) {
+          currentNodes = s._nodes;
+          const key = stateKey(s.value);
+          if (key !== currentKey) {
+            changeList.push({ index: i, state: s.value });
+            currentKey = key;
+          }
         }
         current = next;
       }
@@ -170,5 +333,6 @@ export function createStepper<TMachine extends AnyStateMachine>(
       return changeList;
     },
     extend,
+    stats: () => send.stats(),
   };
 }
