@@ -18,6 +18,7 @@ import { useVirtualRows } from './useVirtualRows.ts';
 import './EventList.css';
 
 const OVERSCAN = 10;
+const EMPTY_ROWS = new Int32Array(0);
 const HEADER_HEIGHT = 30;
 
 export interface EventListProps {
@@ -27,6 +28,13 @@ export interface EventListProps {
   readonly initialSelected?: number;
   /** Called with the log index of the newly selected event. */
   readonly onSelectedChange?: (index: number) => void;
+  /**
+   * Inside the inspector: the rows to show (the inspector's filter result), so the list has
+   * no filter bar of its own and no detail pane (the inspector's side panel has one).
+   */
+  readonly visible?: Int32Array;
+  /** Controlled selection (with `visible`): the inspector's selected event. */
+  readonly selected?: number | null;
 }
 
 /** Position of `index` in the sorted `rows`, or where it would be inserted. */
@@ -51,20 +59,30 @@ function positionOf(rows: Int32Array, index: number): { position: number; found:
  * @example
  * <EventList analysis={new SessionAnalysis(log).update()} />
  */
-export function EventList({ analysis, initialSelected, onSelectedChange }: EventListProps) {
+export function EventList({
+  analysis,
+  initialSelected,
+  onSelectedChange,
+  visible: visibleRows,
+  selected: controlledSelected,
+}: EventListProps) {
+  const embedded = visibleRows !== undefined;
   const [filter, setFilter] = useState<EventFilter>(EMPTY_FILTER);
   const deferredFilter = useDeferredValue(filter);
-  const [selected, setSelected] = useState<number | undefined>(initialSelected);
+  const [ownSelected, setSelected] = useState<number | undefined>(initialSelected);
+  const selected =
+    controlledSelected === undefined ? ownSelected : (controlledSelected ?? undefined);
   const gridRef = useRef<HTMLDivElement>(null);
   const idPrefix = useId();
   const rowId = (index: number) => `${idPrefix}-row-${index}`;
 
-  const rows = useMemo(
-    () => filterRows(analysis, deferredFilter),
+  const filtered = useMemo(
+    () => (embedded ? undefined : filterRows(analysis, deferredFilter)),
     // analysis.length changes when a live log grows and the analysis is updated.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [analysis, analysis.length, deferredFilter],
+    [analysis, analysis.length, deferredFilter, embedded],
   );
+  const rows = visibleRows ?? filtered ?? EMPTY_ROWS;
   const win = useVirtualRows(gridRef, rows.length, ROW_HEIGHT, OVERSCAN, HEADER_HEIGHT);
   const { revealRow, ready } = win;
 
@@ -153,9 +171,23 @@ export function EventList({ analysis, initialSelected, onSelectedChange }: Event
     selectedAt.position >= win.start &&
     selectedAt.position < win.end;
 
+  // A selection made outside (diagram, findings, a link) is scrolled into view.
+  useEffect(() => {
+    if (!embedded || controlledSelected === undefined || controlledSelected === null) return;
+    const { position, found } = positionOf(rows, controlledSelected);
+    if (found) revealRow(position);
+  }, [embedded, controlledSelected, rows, revealRow]);
+
   return (
-    <div className="event-list">
-      <FilterBar filter={filter} onChange={setFilter} shown={rows.length} total={analysis.length} />
+    <div className={`event-list${embedded ? ' event-list--embedded' : ''}`}>
+      {!embedded && (
+        <FilterBar
+          filter={filter}
+          onChange={setFilter}
+          shown={rows.length}
+          total={analysis.length}
+        />
+      )}
       <div className="event-list__panes">
         <div className="event-grid-frame">
           <div
@@ -236,16 +268,18 @@ export function EventList({ analysis, initialSelected, onSelectedChange }: Event
             )}
           </div>
         </div>
-        <div className="event-list__detail">
-          {selected === undefined || selected >= analysis.length ? (
-            <p className="event-list__hint">
-              Select an event to see its frame and decoded message. Keys: ↑ ↓ move, Home / End, Page
-              Up / Down, Enter goes to the paired request or response.
-            </p>
-          ) : (
-            <EventDetail analysis={analysis} index={selected} onJump={jump} />
-          )}
-        </div>
+        {!embedded && (
+          <div className="event-list__detail">
+            {selected === undefined || selected >= analysis.length ? (
+              <p className="event-list__hint">
+                Select an event to see its frame and decoded message. Keys: ↑ ↓ move, Home / End,
+                Page Up / Down, Enter goes to the paired request or response.
+              </p>
+            ) : (
+              <EventDetail analysis={analysis} index={selected} onJump={jump} />
+            )}
+          </div>
+        )}
       </div>
     </div>
   );
