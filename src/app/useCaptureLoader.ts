@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { SessionAnalysis } from '../projections/analysis.ts';
-import { countBySeverity, findings, type Severity } from '../projections/findings.ts';
+import { countBySeverity, findings, type Finding, type Severity } from '../projections/findings.ts';
+import { createMachineDrivers, type MachineDrivers } from '../projections/machineStates.ts';
 import { allFindings } from '../projections/machineFindings.ts';
 import { summarise, type SessionSummary } from '../projections/summary.ts';
 import {
@@ -20,6 +21,10 @@ export interface OpenSession {
   readonly analysis: SessionAnalysis;
   readonly summary: SessionSummary;
   readonly findings: Record<Severity, number>;
+  /** Every finding, in log order (the machines' only with `machineChecks`). */
+  readonly findingList: readonly Finding[];
+  /** The machine drivers, built once when `machineChecks`; else the views build them lazily. */
+  readonly drivers: MachineDrivers | undefined;
   /** Whether the machines' findings are included (skipped for very large sessions). */
   readonly machineChecks: boolean;
   /** Some lines could not be read; only the others are shown. */
@@ -58,11 +63,15 @@ export const MACHINE_CHECK_LIMIT = 50_000;
 function openSession(capture: LoadedCapture, demo: boolean): OpenSession {
   const analysis = new SessionAnalysis(capture.log).update();
   const machineChecks = capture.log.length <= MACHINE_CHECK_LIMIT;
+  const drivers = machineChecks ? createMachineDrivers(analysis) : undefined;
+  const list = drivers ? allFindings(analysis, analysis.log.endTime, drivers) : findings(analysis);
   return {
     capture,
     analysis,
     summary: summarise(analysis),
-    findings: countBySeverity(machineChecks ? allFindings(analysis) : findings(analysis)),
+    findings: countBySeverity(list),
+    findingList: list,
+    drivers,
     machineChecks,
     partial: capture.problems > 0,
     demo,
