@@ -6,26 +6,76 @@
  * `{id, displayName}` / `{peer:{peerId, displayName}}`, …). It never throws, whatever the
  * shape of `data` (null, arrays, numbers, missing ids): what it cannot read, it skips.
  *
- * Out-of-order calls become {@link RoomProblem}s:
+ * Time comes in with requests (`t`) and as `clock.tick { t }`. A client request protoo-client
+ * gives up on (`1500 · (15 + 0.1 · pending)` ms, protocol.md §1; the driver passes the
+ * analysis' own deadline) times out at the first tick after its deadline: it leaves
+ * `pending`, has no effect (no producer, no transport, join not done, a connect `failed`),
+ * and a response that comes after that is dropped, as protoo-client drops it. A request cut
+ * by a socket close is not reported when its timer runs out: the close was the failure.
+ *
+ * `pc` events of the connection give each transport its `connectionState`; which pc is
+ * which transport is decided as `mediasoupClientMachine.pcs.ts` describes.
+ *
+ * Problems ({@link RoomProblem}, in the order they happen):
  * - `before-join`: `produce` / `produceData` sent while the peer is not joined;
- * - `unknown-transport`: a request naming a `transportId` this client never created (or one
- *   of a previous connection);
+ * - `unknown-transport`: a request naming a `transportId` this client never created, one of
+ *   a previous connection, or one it closed;
  * - `second-connect`: `connectWebRtcTransport` again on a transport already connecting or
- *   connected (mediasoup-client emits `connect` once per transport);
+ *   connected (mediasoup-client emits `connect` once per transport; after a failed connect it
+ *   emits it again on the next produce / consume, so that is no problem);
  * - `consumer-left-paused`: a `newConsumer` the client rejected or left unanswered until the
  *   server's timeout (`2000 · (15 + 0.1 · pending)` ms): the server keeps that consumer paused;
- * - `join-twice`: `join` sent while joined (or while a join is in flight).
+ * - `join-twice`: `join` sent while joined (or while a join is in flight);
+ * - `request-timeout`: a client request got no response before protoo-client's timeout
+ *   (subject: the method; seq: the request's);
+ * - `late-response`: a response to a request protoo-client had already timed out (subject:
+ *   the method; seq: the response's); it creates nothing;
+ * - `transport-failed`: a transport's peer connection reported `connectionState` `failed`
+ *   (subject: the transport id).
  */
 import { requestTimeoutMs } from '../src/protocol/codec.ts';
+import { onPcEvent, tieWaitingPc } from './mediasoupClientMachine.pcs.ts';
+import {
+  entry,
+  field,
+  idOf,
+  mapAll,
+  num,
+  obj,
+  put,
+  str,
+  update,
+  valuesOf,
+  without,
+  type Table,
+} from './mediasoupClientMachine.tables.ts';
 
 export type TransportDirection = 'send' | 'recv' | 'unknown';
-/** `new` → `connecting` (connectWebRtcTransport sent) → `connected` (ok) | `failed` (error). */
+/**
+ * The signaling side of a transport: `new` → `connecting` (connectWebRtcTransport sent) →
+ * `connected` (ok) | `failed` (error or timeout; a later connect starts again).
+ */
 export type TransportConnectState = 'new' | 'connecting' | 'connected' | 'failed';
+/**
+ * The media side: mediasoup-client's `transport.connectionState`, the RTCPeerConnectionState
+ * of the transport's peer connection (protocol.md §3, §4), from `pc` events.
+ */
+export type TransportConnectionState =
+  'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+/** Which rule tied a `pc` id to a transport (`mediasoupClientMachine.pcs.ts`). */
+export type PcMappingRule = 'create' | 'ice-ufrag' | 'offer-direction' | 'pc-name';
 /** `offered` (server request received) → `accepted` | `rejected` | `unanswered` (timed out). */
 export type OfferState = 'offered' | 'accepted' | 'rejected' | 'unanswered';
 
 export type RoomProblemCode =
-  'before-join' | 'unknown-transport' | 'second-connect' | 'consumer-left-paused' | 'join-twice';
+  | 'before-join'
+  | 'unknown-transport'
+  | 'second-connect'
+  | 'consumer-left-paused'
+  | 'join-twice'
+  | 'request-timeout'
+  | 'late-response'
+  | 'transport-failed';
 
 export interface RoomProblem {
   /** The `seq` of the event that shows the problem (the driver's log index). */
@@ -42,8 +92,41 @@ export interface RoomTransport {
   readonly connect: TransportConnectState;
   /** How many `connectWebRtcTransport` requests named it. */
   readonly connectRequests: number;
-  /** Closed with the socket (the demo client closes its transports on disconnect). */
+  /**
+   * Closed with the socket (the demo client closes its transports on disconnect) or by the
+   * client (its peer connection closed).
+   */
   readonly closed: boolean;
+  readonly seq: number;
+  /**
+   * From its peer connection's `connectionstatechange` / `close`; `new` until then, as in
+   * mediasoup-client; `closed` once closed (also with the socket).
+   */
+  readonly connectionState: TransportConnectionState;
+  /** Its peer connection's last `iceconnectionstatechange` value; null before any. */
+  readonly iceConnectionState: string | null;
+  /** The server side's ICE `usernameFragment` (createWebRtcTransport / restartIce response). */
+  readonly usernameFragment: string | null;
+  /** The `pc` id tied to it, and the rule that tied it; null while none is. */
+  readonly pc: string | null;
+  readonly pcRule: PcMappingRule | null;
+}
+
+/** A peer connection (`pc` id) seen on this connection. */
+export interface RoomPc {
+  readonly id: string;
+  /** The transport it is tied to (possibly of an earlier socket), or null. */
+  readonly transportId: string | null;
+  readonly rule: PcMappingRule | null;
+  /** `transportId` of its `create` event. */
+  readonly claimedTransportId: string | null;
+  /** `a=ice-ufrag` of the last remote SDP it was given. */
+  readonly remoteUfrag: string | null;
+  /** Which side made the offer it negotiated: `local` (a send pc) or `remote` (a recv pc). */
+  readonly offers: 'local' | 'remote' | null;
+  readonly connectionState: TransportConnectionState | null;
+  readonly iceConnectionState: string | null;
+  /** Its first event. */
   readonly seq: number;
 }
 
@@ -101,6 +184,8 @@ export interface RoomDataConsumer {
   /** Null for the bot. */
   readonly peerId: string | null;
   readonly label: string | null;
+  /** New dialect only (`transportId` in `newDataConsumer`). */
+  readonly transportId: string | null;
   readonly state: OfferState;
   readonly closed: boolean;
   readonly seq: number;
@@ -135,6 +220,10 @@ export interface PendingClientRequest {
   readonly kind: string | null;
   readonly label: string | null;
   readonly direction: TransportDirection;
+  /** When protoo-client gives up (ms, capture time): `t + 1500 · (15 + 0.1 · pending)`. */
+  readonly deadline: number;
+  /** The socket closed since it was sent: its answer can no longer come (not a timeout). */
+  readonly cut: boolean;
 }
 
 /** A server request (`newConsumer`, `newDataConsumer`, …) waiting for the client's answer. */
@@ -146,8 +235,6 @@ export interface PendingServerRequest {
   /** When the server gives up (ms, capture time). */
   readonly deadline: number;
 }
-
-type Table<T> = Readonly<Record<string, T>>;
 
 export interface RoomModel {
   /** `mediasoup-version` / `mediasoupVersion` of this connection. */
@@ -169,8 +256,12 @@ export interface RoomModel {
   /** Last `speakingPeers` (new dialect). */
   readonly speaking: readonly ActiveSpeaker[];
   readonly pending: Table<PendingClientRequest>;
+  /** Client requests that timed out, by protoo id, to recognise a late response. */
+  readonly timedOut: Table<PendingClientRequest>;
   readonly serverPending: Table<PendingServerRequest>;
-  /** Earliest `serverPending` deadline (Infinity when none). */
+  /** Peer connections seen on this connection (kept across reconnections), by `pc` id. */
+  readonly pcs: Table<RoomPc>;
+  /** Earliest deadline of `serverPending` and `pending` (Infinity when none). */
   readonly nextDeadline: number;
   /** Latest time seen (ms). */
   readonly now: number;
@@ -189,6 +280,10 @@ export type MediasoupClientEvent =
       readonly method: string;
       readonly data: unknown;
       readonly seq: number;
+      /** Capture time (ms); `now` when absent. */
+      readonly t?: number;
+      /** When protoo-client gives up (the analysis' deadline); computed from `t` when absent. */
+      readonly deadline?: number;
     }
   | {
       readonly type: 'ms.response';
@@ -200,6 +295,8 @@ export type MediasoupClientEvent =
       readonly errorCode?: number;
       readonly errorReason?: string;
       readonly seq: number;
+      /** The analysis found it late (its request had timed out): protoo-client drops it. */
+      readonly late?: boolean;
     }
   | {
       readonly type: 'ms.serverRequest';
@@ -227,6 +324,14 @@ export type MediasoupClientEvent =
       readonly method: string;
       readonly data: unknown;
       readonly seq: number;
+    }
+  | {
+      /** A `pc` event of this connection (webrtc-internals' update-log name and value). */
+      readonly type: 'pc.event';
+      readonly pc: string;
+      readonly event: string;
+      readonly value?: unknown;
+      readonly seq: number;
     };
 
 export const INITIAL_ROOM: RoomModel = Object.freeze({
@@ -246,62 +351,18 @@ export const INITIAL_ROOM: RoomModel = Object.freeze({
   activeSpeaker: null,
   speaking: [],
   pending: {},
+  timedOut: {},
   serverPending: {},
+  pcs: {},
   nextDeadline: Infinity,
   now: 0,
   problems: [],
 });
 
-// ── tolerant readers ─────────────────────────────────────────────────────
-
-type Obj = Readonly<Record<string, unknown>>;
-
-function obj(value: unknown): Obj | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Obj)
-    : undefined;
-}
-function field(value: unknown, key: string): unknown {
-  const o = obj(value);
-  return o !== undefined && Object.hasOwn(o, key) ? o[key] : undefined;
-}
-function str(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-function num(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-/** The first string among `keys` of `data`. */
-function idOf(data: unknown, ...keys: string[]): string | null {
-  for (const key of keys) {
-    const s = str(field(data, key));
-    if (s !== null) return s;
-  }
-  return null;
-}
+// ── helpers ──────────────────────────────────────────────────────────────
 
 /** Own entry of a table (ids such as `__proto__` or `toString` stay plain keys). */
-export function entry<T>(table: Table<T>, key: string): T | undefined {
-  return Object.hasOwn(table, key) ? table[key] : undefined;
-}
-function put<T>(table: Table<T>, key: string, value: T): Table<T> {
-  return { ...table, [key]: value };
-}
-function without<T>(table: Table<T>, key: string): Table<T> {
-  const out: Record<string, T> = {};
-  for (const k of Object.keys(table)) if (k !== key) out[k] = table[k] as T;
-  return out;
-}
-function update<T>(table: Table<T>, key: string | null, change: (value: T) => T): Table<T> {
-  if (key === null) return table;
-  const value = entry(table, key);
-  return value === undefined ? table : put(table, key, change(value));
-}
-function mapAll<T>(table: Table<T>, change: (value: T) => T): Table<T> {
-  const out: Record<string, T> = {};
-  for (const k of Object.keys(table)) out[k] = change(table[k] as T);
-  return out;
-}
+export { entry } from './mediasoupClientMachine.tables.ts';
 
 function problem(
   room: RoomModel,
@@ -315,10 +376,16 @@ function problem(
   return { ...room, problems: [...room.problems, p] };
 }
 
-function earliest(pending: Table<PendingServerRequest>): number {
+function earliest(pending: Table<{ readonly deadline: number }>): number {
   let min = Infinity;
   for (const k of Object.keys(pending)) min = Math.min(min, pending[k]?.deadline ?? Infinity);
   return min;
+}
+
+/** `room` with `nextDeadline` recomputed from its pending requests of both sides. */
+function withDeadline(room: RoomModel): RoomModel {
+  const nextDeadline = Math.min(earliest(room.pending), earliest(room.serverPending));
+  return nextDeadline === room.nextDeadline ? room : { ...room, nextDeadline };
 }
 
 function directionOf(data: unknown): TransportDirection {
@@ -392,8 +459,13 @@ function onRequest(
 ): RoomModel {
   const { method, data, seq } = event;
   const transportId = idOf(data, 'transportId');
-  let next: RoomModel = {
+  const t = event.t ?? room.now;
+  // protoo-client counts every request it still waits for, cut ones included (§1)
+  const inFlight = Object.keys(room.pending).filter((k) => k !== String(event.id)).length;
+  const deadline = event.deadline ?? t + requestTimeoutMs('client', inFlight);
+  let next: RoomModel = withDeadline({
     ...room,
+    now: Math.max(room.now, t),
     pending: put(room.pending, String(event.id), {
       method,
       seq,
@@ -401,10 +473,12 @@ function onRequest(
       kind: str(field(data, 'kind')),
       label: str(field(data, 'label')),
       direction: method === 'createWebRtcTransport' ? directionOf(data) : 'unknown',
+      deadline,
+      cut: false,
     }),
-  };
+  });
   if (method === 'join') {
-    const joinInFlight = Object.values(room.pending).some((p) => p.method === 'join');
+    const joinInFlight = valuesOf(room.pending).some((p) => p.method === 'join' && !p.cut);
     if (room.joined || joinInFlight) {
       next = problem(next, seq, 'join-twice', 'join sent while already joined', 'join');
     }
@@ -417,15 +491,16 @@ function onRequest(
   if (transportId !== null) {
     const transport = entry(room.transports, transportId);
     if (transport === undefined || transport.closed) {
+      const why = transport === undefined ? 'which this client did not create' : 'which is closed';
       next = problem(
         next,
         seq,
         'unknown-transport',
-        `${method} names transport ${transportId}, which this client did not create`,
+        `${method} names transport ${transportId}, ${why}`,
         transportId,
       );
     } else if (method === 'connectWebRtcTransport') {
-      if (transport.connect !== 'new') {
+      if (transport.connect === 'connecting' || transport.connect === 'connected') {
         next = problem(
           next,
           seq,
@@ -438,7 +513,7 @@ function onRequest(
         ...next,
         transports: put(next.transports, transportId, {
           ...transport,
-          connect: transport.connect === 'new' ? 'connecting' : transport.connect,
+          connect: transport.connect === 'connected' ? 'connected' : 'connecting',
           connectRequests: transport.connectRequests + 1,
         }),
       };
@@ -452,10 +527,15 @@ function onResponse(
   event: Extract<MediasoupClientEvent, { type: 'ms.response' }>,
 ): RoomModel {
   const key = String(event.id);
-  const request = entry(room.pending, key);
+  const pendingRequest = entry(room.pending, key);
+  const timedOut = entry(room.timedOut, key);
+  if (event.late === true || (pendingRequest === undefined && timedOut !== undefined)) {
+    return lateResponse(room, event, pendingRequest ?? timedOut);
+  }
+  const request = pendingRequest;
   const method = request?.method ?? event.method;
   const next: RoomModel =
-    request === undefined ? room : { ...room, pending: without(room.pending, key) };
+    request === undefined ? room : withDeadline({ ...room, pending: without(room.pending, key) });
   const { data, seq, ok } = event;
   const transportId = request?.transportId ?? null;
   switch (method) {
@@ -471,8 +551,26 @@ function onResponse(
         connectRequests: 0,
         closed: false,
         seq,
+        connectionState: 'new',
+        iceConnectionState: null,
+        usernameFragment: str(field(field(data, 'iceParameters'), 'usernameFragment')),
+        pc: null,
+        pcRule: null,
       };
-      return { ...next, transports: put(next.transports, id, transport) };
+      return tieWaitingPc({ ...next, transports: put(next.transports, id, transport) }, id, seq);
+    }
+    case 'restartIce': {
+      // legacy answers the ICE parameters themselves, new `{iceParameters}`
+      const parameters = obj(field(data, 'iceParameters')) ?? data;
+      const ufrag = ok ? str(field(parameters, 'usernameFragment')) : null;
+      if (ufrag === null) return next;
+      return {
+        ...next,
+        transports: update(next.transports, transportId, (t) => ({
+          ...t,
+          usernameFragment: ufrag,
+        })),
+      };
     }
     case 'connectWebRtcTransport':
       return {
@@ -520,6 +618,28 @@ function onResponse(
   }
 }
 
+/** A response to a request protoo-client had timed out: it is dropped, nothing happens. */
+function lateResponse(
+  room: RoomModel,
+  event: Extract<MediasoupClientEvent, { type: 'ms.response' }>,
+  request: PendingClientRequest | undefined,
+): RoomModel {
+  const key = String(event.id);
+  const method = request?.method ?? event.method ?? 'request';
+  const next: RoomModel = withDeadline({
+    ...room,
+    pending: entry(room.pending, key) === undefined ? room.pending : without(room.pending, key),
+    timedOut: entry(room.timedOut, key) === undefined ? room.timedOut : without(room.timedOut, key),
+  });
+  return problem(
+    next,
+    event.seq,
+    'late-response',
+    `${method} (id ${event.id}) answered after protoo-client had timed it out: the response is dropped`,
+    method,
+  );
+}
+
 function onServerRequest(
   room: RoomModel,
   event: Extract<MediasoupClientEvent, { type: 'ms.serverRequest' }>,
@@ -556,6 +676,7 @@ function onServerRequest(
         dataProducerId: idOf(data, 'dataProducerId'),
         peerId: idOf(data, 'peerId') ?? idOf(field(data, 'appData'), 'peerId'),
         label: str(field(data, 'label')),
+        transportId: idOf(data, 'transportId'),
         state: 'offered',
         closed: false,
         seq,
@@ -568,12 +689,7 @@ function onServerRequest(
   const t = event.t ?? room.now;
   const deadline = t + requestTimeoutMs('server', inFlight);
   const serverPending = put(room.serverPending, key, { method, seq, subject, deadline });
-  return {
-    ...next,
-    now: Math.max(room.now, t),
-    serverPending,
-    nextDeadline: earliest(serverPending),
-  };
+  return withDeadline({ ...next, now: Math.max(room.now, t), serverPending });
 }
 
 /** The server request `request` ended with `outcome` (answered or timed out). */
@@ -625,23 +741,67 @@ function onClientAnswer(
   const request = entry(room.serverPending, key);
   if (request === undefined) return room;
   const serverPending = without(room.serverPending, key);
-  const next: RoomModel = { ...room, serverPending, nextDeadline: earliest(serverPending) };
+  const next: RoomModel = withDeadline({ ...room, serverPending });
   return settleOffer(next, request, event.ok ? 'accepted' : 'rejected', event.seq);
 }
+
+/** Client request `id` timed out: protoo-client rejected it, so it had no effect. */
+function timeOut(room: RoomModel, id: string, request: PendingClientRequest): RoomModel {
+  // A request cut by a socket close still runs out its timer in protoo-client, but its
+  // failure is the close (the analysis calls it cut), not a timeout.
+  if (request.cut) return room;
+  const next: RoomModel = {
+    ...room,
+    timedOut: put(room.timedOut, id, request),
+    transports:
+      request.method === 'connectWebRtcTransport'
+        ? update(room.transports, request.transportId, (t) =>
+            t.connect === 'connecting' ? { ...t, connect: 'failed' } : t,
+          )
+        : room.transports,
+  };
+  const on = request.transportId === null ? '' : ` on transport ${request.transportId}`;
+  return problem(
+    next,
+    request.seq,
+    'request-timeout',
+    `${request.method}${on} (id ${id}) got no response: protoo-client gave up at ${request.deadline} ms`,
+    request.method,
+  );
+}
+
+type Expired =
+  | { readonly side: 'server'; readonly request: PendingServerRequest }
+  | { readonly side: 'client'; readonly id: string; readonly request: PendingClientRequest };
 
 function onTick(room: RoomModel, t: number): RoomModel {
   const now = Math.max(room.now, t);
   if (now < room.nextDeadline) return now === room.now ? room : { ...room, now };
+  const expired: Expired[] = [];
   const serverPending: Record<string, PendingServerRequest> = {};
-  const expired: PendingServerRequest[] = [];
   for (const key of Object.keys(room.serverPending)) {
     const request = room.serverPending[key];
     if (request === undefined) continue;
-    if (request.deadline <= now) expired.push(request);
+    if (request.deadline <= now) expired.push({ side: 'server', request });
     else serverPending[key] = request;
   }
-  let next: RoomModel = { ...room, now, serverPending, nextDeadline: earliest(serverPending) };
-  for (const request of expired) next = settleOffer(next, request, 'unanswered', request.seq);
+  // The analysis times a client request out only when time has gone past its deadline.
+  const pending: Record<string, PendingClientRequest> = {};
+  for (const key of Object.keys(room.pending)) {
+    const request = room.pending[key];
+    if (request === undefined) continue;
+    if (request.deadline < now) expired.push({ side: 'client', id: key, request });
+    else pending[key] = request;
+  }
+  if (expired.length === 0) return now === room.now ? room : { ...room, now };
+  expired.sort((a, b) => a.request.deadline - b.request.deadline || a.request.seq - b.request.seq);
+  let next: RoomModel = withDeadline({ ...room, now, serverPending, pending });
+  for (const e of expired) {
+    next =
+      e.side === 'server'
+        ? settleOffer(next, e.request, 'unanswered', e.request.seq)
+        : timeOut(next, e.id, e.request);
+  }
   return next;
 }
 
@@ -760,12 +920,22 @@ function onNotification(room: RoomModel, method: string, data: unknown, seq: num
 
 /** The socket closed: the server closes this Peer and everything it had. */
 function onClose(room: RoomModel, code: number | undefined): RoomModel {
-  return {
+  // Code 4000 closes protoo-client's Peer, which rejects what it waits for ('peer closed');
+  // any other close leaves those requests to run out their timers, cut.
+  const pending: Table<PendingClientRequest> =
+    code === 4000 ? {} : mapAll(room.pending, (p) => (p.cut ? p : { ...p, cut: true }));
+  return withDeadline({
     ...room,
     open: false,
     closeCode: code ?? null,
     joined: false,
-    transports: mapAll(room.transports, (t) => ({ ...t, closed: true })),
+    pending,
+    // the demo client closes its transports (and so their peer connections) on disconnect
+    transports: mapAll(room.transports, (t) => ({
+      ...t,
+      closed: true,
+      connectionState: 'closed',
+    })),
     producers: mapAll(room.producers, (p) => ({ ...p, closed: true })),
     consumers: mapAll(room.consumers, (c) => ({ ...c, closed: true })),
     dataProducers: mapAll(room.dataProducers, (d) => ({ ...d, closed: true })),
@@ -773,8 +943,7 @@ function onClose(room: RoomModel, code: number | undefined): RoomModel {
     activeSpeaker: null,
     speaking: [],
     serverPending: {},
-    nextDeadline: Infinity,
-  };
+  });
 }
 
 /** A socket opened: a new server-side Peer, an empty room until the client joins again. */
@@ -786,6 +955,11 @@ function onOpen(room: RoomModel): RoomModel {
     displayName: room.displayName,
     // protoo keeps pending requests across a reconnection; they run out their timers
     pending: room.pending,
+    timedOut: room.timedOut,
+    nextDeadline: earliest(room.pending),
+    // a pc tied to a transport of the old socket stays tied to it (its late events change
+    // nothing); new transports get new peer connections
+    pcs: room.pcs,
     now: room.now,
     problems: room.problems,
   };
@@ -823,16 +997,33 @@ export function reduceRoom(room: RoomModel, event: MediasoupClientEvent): RoomMo
       return onNotification(room, event.method, event.data, event.seq);
     case 'ms.clientNotification':
       return clientCall(room, event.method, event.data);
+    case 'pc.event':
+      return onPcEvent(room, event);
   }
 }
 
 /**
- * The method a response answers: remembered from its request, else the event's own.
+ * The method a response answers: remembered from its request, else the event's own;
+ * undefined for a late response (its request timed out: protoo-client drops it, it answers
+ * nothing).
  *
  * @example
  * respondedMethod(room, { type: 'ms.response', id: 7, ok: true, data: {}, seq: 9 }); // 'join'
  */
 export function respondedMethod(room: RoomModel, event: MediasoupClientEvent): string | undefined {
-  if (event.type !== 'ms.response') return undefined;
-  return entry(room.pending, String(event.id))?.method ?? event.method;
+  if (event.type !== 'ms.response' || event.late === true) return undefined;
+  const key = String(event.id);
+  const request = entry(room.pending, key);
+  if (request !== undefined) return request.method;
+  return entry(room.timedOut, key) === undefined ? event.method : undefined;
+}
+
+/**
+ * Whether `clock.tick { t }` times out a `method` request of the current socket (not cut).
+ *
+ * @example
+ * timesOut(room, 'join', 30_000); // true when a join sent at 0 is still unanswered
+ */
+export function timesOut(room: RoomModel, method: string, t: number): boolean {
+  return valuesOf(room.pending).some((p) => p.method === method && !p.cut && p.deadline < t);
 }

@@ -1,11 +1,14 @@
 /**
  * mediasoupClientMachine: its states walked with @xstate/graph against an independent
- * statement of the join sequence (protocol.md §2.2), and its room reducer rule by rule in
- * both dialects (§2.3–§2.5), including hostile data.
+ * statement of the join sequence (protocol.md §2.2) and protoo-client's request timeout
+ * (§1), and its room reducer rule by rule in both dialects (§2.3–§2.5): client request
+ * timeouts and late responses, transport connection states from `pc` events (every rule
+ * that ties a pc to a transport), including hostile data.
  */
 import { getAdjacencyMap, getShortestPaths } from '@xstate/graph';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { requestTimeoutMs } from '../src/protocol/codec.ts';
 import { describeGuard, machineGraph } from './lib/graph.ts';
 import { stateKey } from './lib/stepper.ts';
 import {
@@ -59,11 +62,17 @@ const note = (method: string, data: unknown, seq = 0): Ev => ({
 
 // ── the graph walk ─────────────────────────────────────────────────────────
 
-/** What changes the machine's behaviour: the state, the Device, and which requests are pending. */
+/** The time of the graph's one late tick: after the deadline of every request sent at 0. */
+const LATE = 100_000;
+
+/**
+ * What changes the machine's behaviour: the state, the Device, which requests are pending,
+ * whether they are cut and whether the late tick times them out.
+ */
 function serialize(s: Snap): string {
   const room = s.context.room;
   const pending = Object.entries(room.pending)
-    .map(([id, p]) => `${id}:${p.method}`)
+    .map(([id, p]) => `${id}:${p.method}${p.cut ? ':cut' : ''}${p.deadline < LATE ? ':due' : ''}`)
     .sort();
   return JSON.stringify([s.value, room.capabilitiesLoaded, room.joined, pending]);
 }
@@ -73,6 +82,7 @@ const GRAPH_EVENTS: readonly Ev[] = [
   close(1006),
   close(4000),
   { type: 'clock.tick', t: 1 },
+  { type: 'clock.tick', t: LATE },
   { type: 'ms.version', version: '3.14.16' },
   req(1, 'getRouterRtpCapabilities'),
   req(2, 'join', { displayName: 'Ada' }),
@@ -90,17 +100,33 @@ const GRAPH_EVENTS: readonly Ev[] = [
     data: { displayName: 'B' },
     seq: 0,
   },
+  { type: 'pc.event', pc: 'send-pc', event: 'connectionstatechange', value: 'failed', seq: 0 },
 ];
 const eventsFor = (s: Snap): readonly Ev[] => (s.status === 'active' ? GRAPH_EVENTS : []);
 
 /**
  * The expected state after `e` in `s`, written from protocol.md §2.2 and §1 (not from the
- * machine's definition).
+ * machine's definition): protoo-client gives up on a request `1500 · (15 + 0.1 · pending)`
+ * ms after sending it, pending counting the requests it already waited for.
  */
 function expectedValue(s: Snap, e: Ev): string {
   const value = s.value;
   if (value === 'closed') return 'closed';
   switch (e.type) {
+    case 'clock.tick': {
+      // A request of the current socket (a close cuts them) that the tick finds past its timeout.
+      const expires = (method: string): boolean =>
+        Object.values(s.context.room.pending).some(
+          (p) => p.method === method && !p.cut && p.deadline < e.t,
+        );
+      if (value === 'gettingCapabilities' && expires('getRouterRtpCapabilities')) {
+        return 'connected';
+      }
+      if (value === 'joining' && expires('join')) {
+        return s.context.room.capabilitiesLoaded ? 'ready' : 'connected';
+      }
+      return value;
+    }
     case 'ws.close':
       if (e.code === 4000) return 'closed';
       return value === 'idle' ? 'idle' : 'disconnected';
@@ -628,6 +654,462 @@ describe('reduceRoom, out-of-order calls and connections', () => {
   });
 });
 
+/** A request with its capture time, as the driver sends it. */
+const reqAt = (id: number, method: string, data: unknown, seq: number, t: number): Ev => ({
+  type: 'ms.request',
+  id,
+  method,
+  data,
+  seq,
+  t,
+});
+const tick = (t: number): Ev => ({ type: 'clock.tick', t });
+/** protoo-client's timeout for a request sent with `pending` others in flight (§1). */
+const CLIENT_TIMEOUT = requestTimeoutMs('client', 0);
+
+describe('client request timeouts (protoo-client gives up, §1)', () => {
+  const withDevice: Ev[] = [
+    OPEN,
+    reqAt(1, 'getRouterRtpCapabilities', {}, 1, 0),
+    res(1, true, { codecs: [] }, 2),
+  ];
+
+  it('a join that times out: not joined, back to ready, request-timeout; a late answer joins nothing', () => {
+    let s = run([...withDevice, reqAt(2, 'join', { displayName: 'Ada' }, 3, 10)]);
+    expect(s.value).toBe('joining');
+    expect(s.context.room.pending['2']?.deadline).toBe(10 + CLIENT_TIMEOUT);
+    expect(s.context.room.nextDeadline).toBe(10 + CLIENT_TIMEOUT);
+    // at the deadline itself protoo-client still takes the answer (as the analysis does)
+    s = step(s, tick(10 + CLIENT_TIMEOUT));
+    expect(s.value).toBe('joining');
+    s = step(s, tick(10 + CLIENT_TIMEOUT + 1));
+    expect(s.value).toBe('ready');
+    expect(s.context.room).toMatchObject({ joined: false, pending: {}, nextDeadline: Infinity });
+    expect(s.context.room.problems).toEqual([
+      expect.objectContaining({ seq: 3, code: 'request-timeout', subject: 'join' }),
+    ]);
+    s = step(s, res(2, true, { peers: [{ id: 'g', displayName: 'Grace' }] }, 9));
+    expect(s.value).toBe('ready');
+    expect(s.context.room).toMatchObject({ joined: false, peers: {}, timedOut: {} });
+    expect(s.context.room.problems.map((p) => [p.seq, p.code, p.subject])).toEqual([
+      [3, 'request-timeout', 'join'],
+      [9, 'late-response', 'join'],
+    ]);
+  });
+
+  it('without a Device a timed-out join goes back to connected; capabilities time out too', () => {
+    const join = run([OPEN, reqAt(1, 'join', {}, 1, 0), tick(CLIENT_TIMEOUT + 1)]);
+    expect(join.value).toBe('connected');
+    const caps = run([OPEN, reqAt(1, 'getRouterRtpCapabilities', {}, 1, 0)]);
+    expect(step(caps, tick(CLIENT_TIMEOUT)).value).toBe('gettingCapabilities');
+    const gaveUp = run([tick(CLIENT_TIMEOUT + 1), res(1, true, { codecs: [] }, 5)], caps);
+    expect(gaveUp.value).toBe('connected');
+    expect(gaveUp.context.room.capabilitiesLoaded).toBe(false);
+    expect(gaveUp.context.room.problems.map((p) => [p.code, p.subject])).toEqual([
+      ['request-timeout', 'getRouterRtpCapabilities'],
+      ['late-response', 'getRouterRtpCapabilities'],
+    ]);
+  });
+
+  it('each request already in flight adds 150 ms to the next one’s timeout', () => {
+    const room = reduceAll([
+      OPEN,
+      reqAt(1, 'getTransportStats', {}, 1, 0),
+      reqAt(2, 'getTransportStats', {}, 2, 0),
+      reqAt(3, 'getTransportStats', {}, 3, 5),
+    ]);
+    expect([1, 2, 3].map((id) => room.pending[String(id)]?.deadline)).toEqual([
+      requestTimeoutMs('client', 0),
+      requestTimeoutMs('client', 1),
+      5 + requestTimeoutMs('client', 2),
+    ]);
+    expect(requestTimeoutMs('client', 1) - requestTimeoutMs('client', 0)).toBe(150);
+  });
+
+  it('the driver’s deadline (the analysis’ own) is used when given', () => {
+    const room = reduceRoom(reduceRoom(INITIAL_ROOM, OPEN), {
+      type: 'ms.request',
+      id: 1,
+      method: 'join',
+      data: {},
+      seq: 1,
+      t: 0,
+      deadline: 777,
+    });
+    expect(room.pending['1']?.deadline).toBe(777);
+    expect(reduceRoom(room, tick(778)).joined).toBe(false);
+    expect(reduceRoom(room, tick(778)).problems[0]?.code).toBe('request-timeout');
+  });
+
+  it('a request cut by a socket close is not a timeout and does not block the rejoin', () => {
+    let room = reduceAll([
+      OPEN,
+      reqAt(1, 'join', {}, 1, 0),
+      reqAt(2, 'getTransportStats', {}, 2, 0),
+      close(1006),
+    ]);
+    expect(room.pending['1']).toMatchObject({ cut: true });
+    // protoo-client keeps counting cut requests until their timer runs out
+    room = reduceAll([OPEN, reqAt(3, 'join', {}, 5, 100)], room);
+    expect(room.pending['3']?.deadline).toBe(100 + requestTimeoutMs('client', 2));
+    room = reduceAll([tick(CLIENT_TIMEOUT + 1), res(3, true, { peers: [] }, 7)], room);
+    expect(room).toMatchObject({ joined: true, pending: {} });
+    expect(room.problems).toEqual([]);
+  });
+
+  it('code 4000 closes the client Peer: nothing is left pending', () => {
+    const room = reduceAll([OPEN, reqAt(1, 'join', {}, 1, 0), close(4000)]);
+    expect(room).toMatchObject({ pending: {}, nextDeadline: Infinity });
+  });
+
+  it('a response the analysis calls late is dropped even if the model still waits for it', () => {
+    const room = reduceAll([
+      ...withDevice,
+      reqAt(2, 'join', {}, 3, 10),
+      {
+        type: 'ms.response',
+        id: 2,
+        method: 'join',
+        ok: true,
+        data: { peers: [] },
+        seq: 4,
+        late: true,
+      },
+    ]);
+    expect(room).toMatchObject({ joined: false, pending: {} });
+    expect(room.problems.map((p) => p.code)).toEqual(['late-response']);
+  });
+});
+
+describe.each([
+  ['legacy', LEGACY_JOINED],
+  ['new', NEW_JOINED],
+] as const)('client request timeouts on a joined client, %s dialect', (dialect, joinedEvents) => {
+  const isNew = dialect === 'new';
+  const joined = reduceAll([...joinedEvents, tick(1000)]);
+  const after = 1000 + CLIENT_TIMEOUT + 1;
+
+  it('produce and produceData that time out make nothing, even when answered late', () => {
+    const room = reduceAll(
+      [
+        reqAt(20, 'produce', { transportId: 'TS', kind: 'audio' }, 20, 1000),
+        reqAt(21, 'produceData', { transportId: 'TS', label: 'chat' }, 21, 1000),
+        tick(after + 150),
+        res(20, true, isNew ? { producerId: 'P' } : { id: 'P' }, 30),
+        res(21, true, isNew ? { dataProducerId: 'D' } : { id: 'D' }, 31),
+      ],
+      joined,
+    );
+    expect(room.producers).toEqual({});
+    expect(room.dataProducers).toEqual({});
+    expect(room.problems.map((p) => [p.seq, p.code, p.subject])).toEqual([
+      [20, 'request-timeout', 'produce'],
+      [21, 'request-timeout', 'produceData'],
+      [30, 'late-response', 'produce'],
+      [31, 'late-response', 'produceData'],
+    ]);
+    expect(room.problems[0]?.message).toContain('on transport TS');
+  });
+
+  it('a createWebRtcTransport that times out creates no transport', () => {
+    const data = isNew ? { appData: { direction: 'producer' } } : { producing: true };
+    const room = reduceAll(
+      [
+        reqAt(22, 'createWebRtcTransport', data, 22, 1000),
+        tick(after),
+        res(22, true, isNew ? { transportId: 'T9' } : { id: 'T9' }, 40),
+      ],
+      joined,
+    );
+    expect(Object.keys(room.transports)).toEqual(['TS', 'TR']);
+    expect(room.problems.map((p) => p.code)).toEqual(['request-timeout', 'late-response']);
+  });
+
+  it('a connect that times out leaves the transport failed; mediasoup-client’s next connect is no problem', () => {
+    let room = reduceAll(
+      [reqAt(23, 'connectWebRtcTransport', { transportId: 'TS' }, 23, 1000), tick(after)],
+      joined,
+    );
+    expect(room.transports.TS).toMatchObject({ connect: 'failed', connectRequests: 1 });
+    // the failed connect made produce() fail; the next produce emits `connect` again
+    room = reduceAll(
+      [reqAt(24, 'connectWebRtcTransport', { transportId: 'TS' }, 24, after + 10)],
+      room,
+    );
+    expect(room.transports.TS).toMatchObject({ connect: 'connecting', connectRequests: 2 });
+    room = reduceRoom(room, res(24, true, {}, 25));
+    expect(room.transports.TS?.connect).toBe('connected');
+    expect(room.problems.map((p) => [p.code, p.subject])).toEqual([
+      ['request-timeout', 'connectWebRtcTransport'],
+    ]);
+  });
+});
+
+// ── transport connection states from pc events ────────────────────────────
+
+const pcEv = (pc: string, event: string, value?: unknown, seq = 0): Ev =>
+  value === undefined
+    ? { type: 'pc.event', pc, event, seq }
+    : { type: 'pc.event', pc, event, value, seq };
+const sdp = (ufrag: string | null): string =>
+  `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 7 UDP/TLS/RTP/SAVPF 100\r\n${
+    ufrag === null ? '' : `a=ice-ufrag:${ufrag}\r\n`
+  }a=ice-pwd:x\r\n`;
+const transportReply = (isNew: boolean, id: string, ufrag: string) => ({
+  ...(isNew ? { transportId: id } : { id }),
+  iceParameters: { usernameFragment: ufrag, password: 'p', iceLite: true },
+});
+const createTransport = (
+  isNew: boolean,
+  reqId: number,
+  id: string,
+  send: boolean,
+  ufrag: string,
+) => [
+  req(
+    reqId,
+    'createWebRtcTransport',
+    isNew
+      ? { appData: { direction: send ? 'producer' : 'consumer' } }
+      : { producing: send, consuming: !send },
+  ),
+  res(reqId, true, transportReply(isNew, id, ufrag)),
+];
+
+describe.each([
+  ['legacy', false],
+  ['new', true],
+] as const)('transport connection states from pc events, %s dialect', (_dialect, isNew) => {
+  /** Joined, with a send transport TS (ufrag uf-send) and a recv transport TR (uf-recv). */
+  const joined = reduceAll([
+    OPEN,
+    req(1, 'getRouterRtpCapabilities'),
+    res(1, true, {}),
+    ...createTransport(isNew, 2, 'TS', true, 'uf-send'),
+    ...createTransport(isNew, 3, 'TR', false, 'uf-recv'),
+    req(4, 'join', {}),
+    res(4, true, { peers: [] }),
+  ]);
+  const state = (room: RoomModel, id: string) => {
+    const t = room.transports[id];
+    return t === undefined ? undefined : [t.connectionState, t.pc, t.pcRule];
+  };
+
+  it('transports start new and keep the server’s ICE ufrag', () => {
+    expect(joined.transports.TS).toMatchObject({
+      connectionState: 'new',
+      usernameFragment: 'uf-send',
+      pc: null,
+      pcRule: null,
+      iceConnectionState: null,
+    });
+  });
+
+  it('rule create: the create event’s transportId decides, over the pc’s name', () => {
+    const room = reduceAll(
+      [
+        pcEv('send-pc', 'create', { transportId: 'TR' }),
+        pcEv('send-pc', 'connectionstatechange', 'connecting'),
+      ],
+      joined,
+    );
+    expect(state(room, 'TR')).toEqual(['connecting', 'send-pc', 'create']);
+    expect(state(room, 'TS')).toEqual(['new', null, null]);
+    expect(room.pcs['send-pc']).toMatchObject({ transportId: 'TR', rule: 'create' });
+  });
+
+  it('a pc that names a transport not created yet waits for it (its states follow)', () => {
+    let room = reduceAll(
+      [
+        pcEv('send-pc', 'create', { transportId: 'T3' }),
+        pcEv('send-pc', 'connectionstatechange', 'connected', 7),
+      ],
+      joined,
+    );
+    expect(state(room, 'TS')).toEqual(['new', null, null]);
+    expect(room.pcs['send-pc']).toMatchObject({ transportId: null, connectionState: 'connected' });
+    room = reduceAll(createTransport(isNew, 5, 'T3', true, 'uf-3'), room);
+    expect(state(room, 'T3')).toEqual(['connected', 'send-pc', 'create']);
+  });
+
+  it('rule ice-ufrag: the remote SDP’s ufrag decides, over the offer’s direction', () => {
+    // a remote answer would say "send", the ufrag says TR
+    const room = reduceAll(
+      [
+        pcEv('pc-b', 'setRemoteDescription', { type: 'answer', sdp: sdp('uf-recv') }),
+        pcEv('pc-b', 'connectionstatechange', 'connected'),
+      ],
+      joined,
+    );
+    expect(state(room, 'TR')).toEqual(['connected', 'pc-b', 'ice-ufrag']);
+    expect(state(room, 'TS')?.[0]).toBe('new');
+  });
+
+  it('ice-ufrag: a pc seen first is tied when its transport is created; restartIce updates the ufrag', () => {
+    let room = reduceAll(
+      [
+        pcEv('pc-e', 'setRemoteDescription', { type: 'offer', sdp: sdp('uf-4') }),
+        pcEv('pc-e', 'connectionstatechange', 'connecting'),
+      ],
+      joined,
+    );
+    expect(room.pcs['pc-e']?.transportId).toBeNull();
+    room = reduceAll(createTransport(isNew, 6, 'T4', false, 'uf-4'), room);
+    expect(state(room, 'T4')).toEqual(['connecting', 'pc-e', 'ice-ufrag']);
+    const fresh = { usernameFragment: 'uf-new', password: 'q', iceLite: true };
+    room = reduceAll(
+      [
+        req(7, 'restartIce', { transportId: 'TS' }),
+        res(7, true, isNew ? { iceParameters: fresh } : fresh),
+        pcEv('pc-f', 'setRemoteDescription', { type: 'answer', sdp: sdp('uf-new') }),
+      ],
+      room,
+    );
+    expect(room.transports.TS).toMatchObject({ usernameFragment: 'uf-new', pc: 'pc-f' });
+    expect(room.transports.TS?.pcRule).toBe('ice-ufrag');
+  });
+
+  it('rule offer-direction: the offerer is the send transport’s pc, the answerer the recv one’s', () => {
+    const room = reduceAll(
+      [
+        pcEv('pc-c', 'createOffer'),
+        pcEv('pc-c', 'connectionstatechange', 'connecting'),
+        pcEv('pc-d', 'setRemoteDescription', { type: 'offer', sdp: sdp(null) }),
+        pcEv('pc-d', 'connectionstatechange', 'connected'),
+      ],
+      joined,
+    );
+    expect(state(room, 'TS')).toEqual(['connecting', 'pc-c', 'offer-direction']);
+    expect(state(room, 'TR')).toEqual(['connected', 'pc-d', 'offer-direction']);
+  });
+
+  it('rule pc-name: send-pc* and recv-pc*; iceconnectionstatechange is kept', () => {
+    const room = reduceAll(
+      [
+        pcEv('recv-pc', 'connectionstatechange', 'connecting'),
+        pcEv('recv-pc', 'iceconnectionstatechange', 'checking'),
+        pcEv('send-pc-1', 'connectionstatechange', 'connected'),
+      ],
+      joined,
+    );
+    expect(state(room, 'TR')).toEqual(['connecting', 'recv-pc', 'pc-name']);
+    expect(room.transports.TR?.iceConnectionState).toBe('checking');
+    expect(state(room, 'TS')).toEqual(['connected', 'send-pc-1', 'pc-name']);
+  });
+
+  it('an ambiguous direction or an unknown pc ties nothing, and nothing breaks', () => {
+    const two = reduceAll(createTransport(isNew, 8, 'TS2', true, 'uf-s2'), joined);
+    const room = reduceAll(
+      [
+        pcEv('send-pc', 'connectionstatechange', 'connected'),
+        pcEv('weird', 'connectionstatechange', 'failed'),
+        pcEv('weird', 'close'),
+      ],
+      two,
+    );
+    expect(room.transports).toEqual(two.transports);
+    expect(room.problems).toEqual([]);
+    expect(room.pcs['send-pc']).toMatchObject({ transportId: null, connectionState: 'connected' });
+    expect(room.pcs.weird).toMatchObject({ transportId: null, connectionState: 'closed' });
+  });
+
+  it('one pc per transport: a second pc that would take TS is left alone', () => {
+    const room = reduceAll(
+      [
+        pcEv('send-pc', 'connectionstatechange', 'connected'),
+        pcEv('pc-x', 'create', { transportId: 'TS' }),
+        pcEv('pc-x', 'connectionstatechange', 'failed'),
+      ],
+      joined,
+    );
+    expect(state(room, 'TS')).toEqual(['connected', 'send-pc', 'pc-name']);
+    expect(room.problems).toEqual([]);
+  });
+
+  it('failed is visible and a problem once; disconnected is not; ICE restart reconnects', () => {
+    const room = reduceAll(
+      [
+        pcEv('send-pc', 'connectionstatechange', 'connecting', 50),
+        pcEv('send-pc', 'connectionstatechange', 'connected', 51),
+        pcEv('send-pc', 'connectionstatechange', 'disconnected', 52),
+        pcEv('send-pc', 'connectionstatechange', 'failed', 53),
+        pcEv('send-pc', 'connectionstatechange', 'failed', 54),
+      ],
+      joined,
+    );
+    expect(room.transports.TS?.connectionState).toBe('failed');
+    expect(room.problems).toEqual([
+      expect.objectContaining({ seq: 53, code: 'transport-failed', subject: 'TS' }),
+    ]);
+    const restarted = reduceAll(
+      [
+        pcEv('send-pc', 'connectionstatechange', 'connecting', 60),
+        pcEv('send-pc', 'connectionstatechange', 'connected', 61),
+      ],
+      room,
+    );
+    expect(restarted.transports.TS?.connectionState).toBe('connected');
+    expect(restarted.problems).toHaveLength(1);
+  });
+
+  it('a pc close closes its transport and what is on it, as transport.close() does', () => {
+    let room = reduceAll(
+      [
+        req(10, 'produce', { transportId: 'TS', kind: 'audio' }),
+        res(10, true, isNew ? { producerId: 'P' } : { id: 'P' }),
+        sreq(11, 'newConsumer', isNew ? { consumerId: 'C', transportId: 'TR' } : { id: 'C' }),
+        answer(11, true),
+        sreq(
+          12,
+          'newDataConsumer',
+          isNew ? { dataConsumerId: 'DC', transportId: 'TR' } : { id: 'DC' },
+        ),
+        answer(12, true),
+        pcEv('recv-pc', 'connectionstatechange', 'connected'),
+        pcEv('recv-pc', 'close', undefined, 70),
+      ],
+      joined,
+    );
+    expect(room.transports.TR).toMatchObject({ connectionState: 'closed', closed: true });
+    expect(room.consumers.C?.closed).toBe(true);
+    expect(room.dataConsumers.DC?.closed).toBe(true);
+    expect(room.producers.P?.closed).toBe(false);
+    // closed is final; the closed transport is no longer usable
+    room = reduceAll(
+      [
+        pcEv('recv-pc', 'connectionstatechange', 'connected'),
+        req(13, 'connectWebRtcTransport', { transportId: 'TR' }, 71),
+      ],
+      room,
+    );
+    expect(room.transports.TR?.connectionState).toBe('closed');
+    expect(room.problems).toEqual([
+      expect.objectContaining({ seq: 71, code: 'unknown-transport', subject: 'TR' }),
+    ]);
+    expect(room.problems[0]?.message).toContain('which is closed');
+  });
+
+  it('a socket close closes the transports; after a reconnection old pcs stay with old transports', () => {
+    let room = reduceAll(
+      [pcEv('send-pc', 'connectionstatechange', 'connected'), close(1006)],
+      joined,
+    );
+    expect(room.transports.TS).toMatchObject({ connectionState: 'closed', closed: true });
+    room = reduceAll(
+      [
+        OPEN,
+        ...createTransport(isNew, 20, 'TS2', true, 'uf-s2'),
+        pcEv('send-pc', 'connectionstatechange', 'failed'),
+      ],
+      room,
+    );
+    expect(state(room, 'TS2')).toEqual(['new', null, null]);
+    expect(room.problems).toEqual([]);
+    room = reduceRoom(room, pcEv('send-pc-2', 'connectionstatechange', 'connecting'));
+    expect(state(room, 'TS2')).toEqual(['connecting', 'send-pc-2', 'pc-name']);
+  });
+});
+
 describe('reduceRoom never throws on hostile data', () => {
   const shapes: unknown[] = [
     null,
@@ -691,6 +1173,16 @@ describe('reduceRoom never throws on hostile data', () => {
           { type: 'ms.clientNotification', method, data, seq: id },
           { type: 'ms.version', version: data },
           { type: 'clock.tick', t: id * 1000 },
+          { type: 'pc.event', pc: method, event: method, value: data, seq: id },
+          { type: 'pc.event', pc: 'send-pc', event: 'create', value: data, seq: id },
+          { type: 'pc.event', pc: 'recv-pc', event: 'setRemoteDescription', value: data, seq: id },
+          {
+            type: 'pc.event',
+            pc: '__proto__',
+            event: 'connectionstatechange',
+            value: data,
+            seq: id,
+          },
         ];
         for (const e of events) room = reduceRoom(room, e);
       }

@@ -8,33 +8,44 @@
  * - `idle` → `connected` on `ws.open` (the `mediasoup-version` / `mediasoupVersion`
  *   notification that follows is kept in the room model);
  * - `connected` → `gettingCapabilities` on the `getRouterRtpCapabilities` request, → `ready`
- *   on its success (Device loaded), back to `connected` on an error;
+ *   on its success (Device loaded), back to `connected` on an error or when protoo-client
+ *   times it out (the `clock.tick` after its deadline);
  * - `ready` (or `connected`, for a client that joins without capabilities) → `joining` on
- *   the `join` request, → `joined` on its success; an error goes back to `ready` (or
- *   `connected` when no capabilities were loaded);
+ *   the `join` request, → `joined` on its success; an error or a timeout goes back to
+ *   `ready` (or `connected` when no capabilities were loaded); a response after the timeout
+ *   is late and joins nothing;
  * - any state → `disconnected` on a socket close (code ≠ 4000), → `closed` (final) on 4000;
  *   `disconnected` → `rejoining` on the next `ws.open` (a new server-side Peer: the room
  *   model starts empty again), and `rejoining` runs the join sequence like `connected`;
  * - in `idle`, a close with code ≠ 4000 is a failed attempt and stays in `idle`.
  *
- * The room model (transports, producers, consumers, data producers / consumers, peers,
- * active speaker, problems) is in `context.room`, updated on every event by the pure
- * {@link reduceRoom}; the states only follow the join sequence.
+ * The room model (transports with their connect and connection states, producers,
+ * consumers, data producers / consumers, peers, active speaker, pending requests and their
+ * timeouts, peer connections, problems) is in `context.room`, updated on every event by the
+ * pure {@link reduceRoom}; the states only follow the join sequence. `pc.event`s (the
+ * connection's RTCPeerConnection trace) only feed the room model: they give the transports
+ * their `connectionState` (see `mediasoupClientMachine.pcs.ts` for which pc is which
+ * transport).
  */
 import { assign, setup } from 'xstate';
 import {
   INITIAL_ROOM,
   reduceRoom,
   respondedMethod,
+  timesOut,
   type MediasoupClientEvent,
   type RoomModel,
 } from './mediasoupClientMachine.context.ts';
 
 export type {
   MediasoupClientEvent,
+  PcMappingRule,
   RoomModel,
+  RoomPc,
   RoomProblem,
   RoomProblemCode,
+  RoomTransport,
+  TransportConnectionState,
 } from './mediasoupClientMachine.context.ts';
 export { INITIAL_ROOM, reduceRoom } from './mediasoupClientMachine.context.ts';
 
@@ -82,6 +93,14 @@ export const mediasoupClientMachine = setup({
       context.room.capabilitiesLoaded,
     joinRejected: ({ context, event }) =>
       event.type === 'ms.response' && !event.ok && respondedMethod(context.room, event) === 'join',
+    capabilitiesTimedOut: ({ context, event }) =>
+      event.type === 'clock.tick' && timesOut(context.room, 'getRouterRtpCapabilities', event.t),
+    joinTimedOutWithDevice: ({ context, event }) =>
+      event.type === 'clock.tick' &&
+      context.room.capabilitiesLoaded &&
+      timesOut(context.room, 'join', event.t),
+    joinTimedOut: ({ context, event }) =>
+      event.type === 'clock.tick' && timesOut(context.room, 'join', event.t),
   },
   actions: {
     reduce: assign(({ context, event }) => {
@@ -107,6 +126,7 @@ export const mediasoupClientMachine = setup({
     'ms.clientAnswer': reduce,
     'ms.notification': reduce,
     'ms.clientNotification': reduce,
+    'pc.event': reduce,
   },
   states: {
     /** No socket has opened yet. */
@@ -126,6 +146,7 @@ export const mediasoupClientMachine = setup({
           { guard: 'capabilitiesFailed', target: 'connected', actions: 'reduce' },
         ],
         'ms.request': { guard: 'isJoinRequest', target: 'joining', actions: 'reduce' },
+        'clock.tick': { guard: 'capabilitiesTimedOut', target: 'connected', actions: 'reduce' },
       },
     },
     /** Device loaded; transports may be created; `join` not sent yet. */
@@ -139,6 +160,10 @@ export const mediasoupClientMachine = setup({
           { guard: 'joinAccepted', target: 'joined', actions: 'reduce' },
           { guard: 'joinRejectedWithDevice', target: 'ready', actions: 'reduce' },
           { guard: 'joinRejected', target: 'connected', actions: 'reduce' },
+        ],
+        'clock.tick': [
+          { guard: 'joinTimedOutWithDevice', target: 'ready', actions: 'reduce' },
+          { guard: 'joinTimedOut', target: 'connected', actions: 'reduce' },
         ],
       },
     },

@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { requestTimeoutMs } from '../../protocol/codec.ts';
 import { readCaptureText } from '../../session/capture.ts';
+import { SessionLog } from '../../session/SessionLog.ts';
 import { SessionAnalysis } from '../analysis.ts';
 import { createMediasoupClientDriver, mediasoupClientEventAt } from './mediasoupClientDriver.ts';
 
+const fixturePath = (file: string): string =>
+  fileURLToPath(new URL(`../../../fixtures/${file}`, import.meta.url));
+const FIXTURES = (
+  JSON.parse(readFileSync(fixturePath('index.json'), 'utf8')) as { name: string }[]
+).map((f) => f.name);
+
 function load(name: string) {
-  const file = fileURLToPath(new URL(`../../../fixtures/${name}.sscap.jsonl`, import.meta.url));
+  const file = fixturePath(`${name}.sscap.jsonl`);
   const { log } = readCaptureText(readFileSync(file, 'utf8'));
   const analysis = new SessionAnalysis(log).update();
   const driver = createMediasoupClientDriver(analysis, { every: 8 });
@@ -192,8 +200,14 @@ describe('createMediasoupClientDriver on the fixtures', () => {
     const room = final.context.room;
     const id = '2698aca6-72b3-45c1-b859-e71321551fae';
     expect(room.consumers[id]).toMatchObject({ state: 'unanswered', paused: true });
-    expect(room.problems).toEqual([
-      expect.objectContaining({ seq: 52, code: 'consumer-left-paused', subject: id }),
+    // in the order they happen: three client requests time out (22.5 s after 3873, 6828,
+    // 8828 ms), the stats response comes late at 32228 ms, the consumer at 35828 ms
+    expect(room.problems.map((p) => [p.seq, p.code, p.subject])).toEqual([
+      [46, 'request-timeout', 'getTransportStats'],
+      [54, 'request-timeout', 'restartIce'],
+      [56, 'request-timeout', 'getConsumerStats'],
+      [93, 'late-response', 'getConsumerStats'],
+      [52, 'consumer-left-paused', id],
     ]);
     // offered at 5828 ms with nothing else pending: the server gives up at 35828 ms
     const last = track.indexes[track.indexes.length - 1] ?? 0;
@@ -281,7 +295,17 @@ describe('createMediasoupClientDriver on the fixtures', () => {
       ok: true,
       seq: 20,
     });
-    expect(mediasoupClientEventAt(analysis, 19)).toBeUndefined(); // a pc event
+    expect(mediasoupClientEventAt(analysis, 19)).toEqual({
+      type: 'pc.event',
+      pc: 'recv-pc',
+      event: 'connectionstatechange',
+      value: 'connecting',
+      seq: 19,
+    });
+    expect(mediasoupClientEventAt(analysis, 2)).toMatchObject({
+      t: 5,
+      deadline: 5 + requestTimeoutMs('client', 0),
+    });
     const rejected = load('rejection-500').analysis;
     expect(mediasoupClientEventAt(rejected, 10)).toMatchObject({
       type: 'ms.response',
@@ -308,5 +332,153 @@ describe('createMediasoupClientDriver on the fixtures', () => {
     const { final } = load('broken-frames');
     expect(final.value).toBe('disconnected');
     expect(values(final.context.room.peers)).toHaveLength(3);
+  });
+});
+
+describe('client request timeouts, as the analysis sees them', () => {
+  it.each(FIXTURES)(
+    '%s: request-timeout where the analysis says timeout, late-response where late',
+    (name) => {
+      const { analysis, driver, log } = load(name);
+      for (const track of driver.tracks()) {
+        const problems = track.stepper.final.context.room.problems;
+        const timedOut: number[] = [];
+        const late: number[] = [];
+        for (const i of track.indexes) {
+          if (log.dir(i) === 'out' && analysis.outcome(i) === 'timeout') timedOut.push(i);
+          if (log.dir(i) === 'in' && analysis.isLate(i)) late.push(i);
+        }
+        const seqs = (code: string) =>
+          problems
+            .filter((p) => p.code === code)
+            .map((p) => p.seq)
+            .sort((a, b) => a - b);
+        expect(seqs('request-timeout')).toEqual(timedOut);
+        expect(seqs('late-response')).toEqual(late);
+      }
+    },
+  );
+
+  it('request-timeout fixture: a request is pending up to its deadline and timed out after it', () => {
+    const { analysis, track, log } = load('request-timeout');
+    const deadline = analysis.correlator.deadlineOf(46);
+    // getTransportStats at 3873 ms, with no other client request in flight
+    expect(deadline).toBe(3873 + requestTimeoutMs('client', 0));
+    const indexes = [...track.indexes];
+    const before = indexes.filter((i) => log.time(i) <= deadline).pop() ?? -1;
+    const after = indexes.find((i) => log.time(i) > deadline) ?? -1;
+    expect(track.room(before).pending['8941937']?.method).toBe('getTransportStats');
+    expect(track.room(before).problems.some((p) => p.seq === 46)).toBe(false);
+    expect(track.room(after).pending['8941937']).toBeUndefined();
+    expect(track.room(after).problems.filter((p) => p.seq === 46)).toEqual([
+      expect.objectContaining({ code: 'request-timeout', subject: 'getTransportStats' }),
+    ]);
+  });
+
+  it('the cursor on another connection’s event shows the timeout as of that event’s time', () => {
+    const log = new SessionLog();
+    const encode = (o: unknown) => JSON.stringify(o);
+    log.append({ t: 0, type: 'ws.open', conn: 'c1', url: 'wss://h/?roomId=r&peerId=p' });
+    log.append({
+      t: 1,
+      type: 'ws.frame',
+      conn: 'c1',
+      dir: 'in',
+      text: encode({ notification: true, method: 'mediasoup-version', data: { version: '3' } }),
+    });
+    log.append({
+      t: 10,
+      type: 'ws.frame',
+      conn: 'c1',
+      dir: 'out',
+      text: encode({ request: true, id: 5, method: 'join', data: { displayName: 'A' } }),
+    });
+    const deadline = 10 + requestTimeoutMs('client', 0);
+    const at = log.append({ t: deadline, type: 'note', text: 'at the deadline' });
+    const past = log.append({ t: deadline + 1, type: 'note', text: 'just after' });
+    const late = log.append({
+      t: deadline + 50,
+      type: 'ws.frame',
+      conn: 'c1',
+      dir: 'in',
+      text: encode({ response: true, id: 5, ok: true, data: { peers: [] } }),
+    });
+    const analysis = new SessionAnalysis(log).update();
+    const track = createMediasoupClientDriver(analysis).track('c1');
+    expect(track?.indexes.length).toBe(4);
+    expect(track?.snapshotAtLogIndex(at).value).toBe('joining');
+    expect(track?.room(at).pending['5']?.method).toBe('join');
+    expect(track?.snapshotAtLogIndex(past).value).toBe('connected');
+    expect(track?.room(past).problems.map((p) => p.code)).toEqual(['request-timeout']);
+    // the stepper itself only moves at the connection's own events
+    expect(track?.stepper.snapshotAt(2).value).toBe('joining');
+    const end = track?.snapshotAtLogIndex(late);
+    expect(end?.value).toBe('connected');
+    expect(end?.context.room.joined).toBe(false);
+    expect(end?.context.room.problems.map((p) => p.code)).toEqual([
+      'request-timeout',
+      'late-response',
+    ]);
+    expect(analysis.isLate(late)).toBe(true);
+  });
+});
+
+describe('transport connection states from pc events on the fixtures', () => {
+  it.each(FIXTURES)('%s: every pc’s transport ends in the state its pc events say', (name) => {
+    const { log, driver } = load(name);
+    /** pc id → [log index, state] of its last state event. */
+    const last = new Map<string, [number, string]>();
+    for (let i = 0; i < log.length; i++) {
+      const e = log.get(i);
+      if (e.type !== 'pc' || e.conn === undefined) continue;
+      if (e.event === 'connectionstatechange' && typeof e.value === 'string') {
+        last.set(e.pc, [i, e.value]);
+      }
+      if (e.event === 'close') last.set(e.pc, [i, 'closed']);
+    }
+    for (const track of driver.tracks()) {
+      const final = track.stepper.final.context.room;
+      for (const [pc, [index, expected]] of last) {
+        // right after its last state event, the transport it is tied to is in that state
+        const at = values(track.room(index).transports).filter((t) => t.pc === pc);
+        expect(
+          at.map((t) => t.connectionState),
+          `${pc} at ${index}`,
+        ).toEqual([expected]);
+        // and stays in it to the end (if it is still in the room: a reconnection empties it)
+        for (const t of values(final.transports).filter((tr) => tr.pc === pc)) {
+          expect(t.connectionState, pc).toBe(expected);
+        }
+      }
+      if (last.size > 0) {
+        for (const t of values(final.transports)) expect(t.pc, t.id).not.toBeNull();
+      }
+    }
+  });
+
+  it('the fixtures name their pcs send-pc / recv-pc: the pc-name rule ties them', () => {
+    const { final } = load('reconnect');
+    expect(values(final.context.room.transports).map((t) => [t.direction, t.pc, t.pcRule])).toEqual(
+      [
+        ['send', 'send-pc-2', 'pc-name'],
+        ['recv', 'recv-pc-2', 'pc-name'],
+      ],
+    );
+    expect(final.context.room.pcs['send-pc']?.transportId).not.toBeNull();
+  });
+
+  it('history: connecting, then connected; closed when the demo client closes them', () => {
+    const { track } = load('close-4000');
+    const recv = () => values(track.room(16).transports).find((t) => t.pc === 'recv-pc');
+    expect(recv()?.connectionState).toBe('connecting');
+    expect(values(track.room(15).transports).map((t) => t.connectionState)).toEqual(['new', 'new']);
+    expect(values(track.room(29).transports).map((t) => t.connectionState)).toEqual([
+      'connected',
+      'connected',
+    ]);
+    expect(values(track.room(49).transports).map((t) => t.connectionState)).toEqual([
+      'closed',
+      'closed',
+    ]);
   });
 });

@@ -5,20 +5,28 @@
  *
  * Each event of such a connection becomes (the machine's events are dialect-neutral):
  * - `ws.open` → `ws.open`; `ws.close` → `ws.close { code }`
- * - a request the client sent (`dir: 'out'`) → `ms.request { id, method, data }`
+ * - a request the client sent (`dir: 'out'`) → `ms.request { id, method, data, t, deadline }`
+ *   (`deadline`: when protoo-client gives up, the analysis' own, so both agree on timeouts)
  * - a notification the client sent → `ms.clientNotification` (new-dialect pause/resume/…)
- * - a response the client received → `ms.response { id, method, ok, data, errorCode?, errorReason? }`
- *   (`method` is the paired request's, from the analysis)
+ * - a response the client received → `ms.response { id, method, ok, data, errorCode?,
+ *   errorReason?, late? }` (`method` is the paired request's, from the analysis; `late` when
+ *   the analysis found its request timed out)
  * - a request from the server → `ms.serverRequest { id, method, data, t }`
  * - the client's response to it → `ms.clientAnswer { id, ok }`
  * - `mediasoup-version` / `mediasoupVersion` → `ms.version`; other notifications →
  *   `ms.notification { method, data }`
- * - `seq` is the log index. A `clock.tick { t }` goes first whenever a server request's
- *   deadline has come (so unanswered `newConsumer`s time out at the right event).
+ * - a `pc` event with this `conn` → `pc.event { pc, event, value }`: the transports'
+ *   connection states (pc events without `conn` belong to no connection and are not fed)
+ * - `seq` is the log index. A `clock.tick { t }` goes first whenever a deadline has come (a
+ *   server request's or a client request's), so unanswered `newConsumer`s and client
+ *   requests time out at the right event.
  *
- * Stepper index k of a connection is its k-th event, log index `indexes[k]`.
+ * Stepper index k of a connection is its k-th event, log index `indexes[k]`. Reading at a
+ * log index (`snapshotAtLogIndex`, `room`) also lets time pass to that index's time, so a
+ * deadline that falls between two events of the connection shows at the cursor (before the
+ * deadline: pending; after: timed out), whatever event the cursor is on.
  */
-import type { SnapshotFrom } from 'xstate';
+import { transition, type SnapshotFrom } from 'xstate';
 import {
   mediasoupClientMachine,
   type MediasoupClientEvent,
@@ -38,7 +46,10 @@ export interface MediasoupClientTrack {
   /** Log indexes of the connection's events, in order (stepper index k ↔ `indexes[k]`). */
   readonly indexes: Int32Array;
   readonly stepper: Stepper<MediasoupClientSnapshot>;
-  /** The snapshot after every event of this connection at or before log index `logIndex`. */
+  /**
+   * The snapshot after every event of this connection at or before log index `logIndex`,
+   * with time let pass to that index's time (deadlines up to then have expired).
+   */
   snapshotAtLogIndex(logIndex: number): MediasoupClientSnapshot;
   /** The room model at log index `logIndex`. */
   room(logIndex: number): RoomModel;
@@ -82,6 +93,11 @@ export function mediasoupClientEventAt(
         ? { type: 'ws.close' }
         : { type: 'ws.close', code: event.code };
     }
+    if (event.type === 'pc') {
+      return event.value === undefined
+        ? { type: 'pc.event', pc: event.pc, event: event.event, seq: index }
+        : { type: 'pc.event', pc: event.pc, event: event.event, value: event.value, seq: index };
+    }
     return undefined;
   }
   const message = analysis.message(index);
@@ -89,17 +105,28 @@ export function mediasoupClientEventAt(
   const out = log.dir(index) === 'out';
   const seq = index;
   switch (message.kind) {
-    case 'request':
-      return out
-        ? { type: 'ms.request', id: message.id, method: message.method, data: message.data, seq }
-        : {
-            type: 'ms.serverRequest',
-            id: message.id,
-            method: message.method,
-            data: message.data,
-            seq,
-            t: log.time(index),
-          };
+    case 'request': {
+      if (out) {
+        const deadline = analysis.correlator.deadlineOf(index);
+        return {
+          type: 'ms.request',
+          id: message.id,
+          method: message.method,
+          data: message.data,
+          seq,
+          t: log.time(index),
+          ...(Number.isFinite(deadline) ? { deadline } : {}),
+        };
+      }
+      return {
+        type: 'ms.serverRequest',
+        id: message.id,
+        method: message.method,
+        data: message.data,
+        seq,
+        t: log.time(index),
+      };
+    }
     case 'success':
     case 'error': {
       const ok = message.kind === 'success';
@@ -116,6 +143,7 @@ export function mediasoupClientEventAt(
           : {}),
         ...(message.kind === 'error' ? { errorReason: message.errorReason } : {}),
         seq,
+        ...(analysis.isLate(index) ? { late: true } : {}),
       };
     }
     case 'notification':
@@ -180,8 +208,13 @@ export function createMediasoupClientDriver(
     const stepper = createStepper(mediasoupClientMachine, eventsAt, indexes.length, {
       every: options.every ?? 128,
     });
-    const snapshotAtLogIndex = (logIndex: number): MediasoupClientSnapshot =>
-      stepper.snapshotAt(lastAtOrBefore(indexes, logIndex));
+    const snapshotAtLogIndex = (logIndex: number): MediasoupClientSnapshot => {
+      const snapshot = stepper.snapshotAt(lastAtOrBefore(indexes, logIndex));
+      if (logIndex < 0 || logIndex >= log.length || snapshot.status !== 'active') return snapshot;
+      const t = log.time(logIndex);
+      if (t < snapshot.context.room.nextDeadline) return snapshot;
+      return transition(mediasoupClientMachine, snapshot, { type: 'clock.tick', t })[0];
+    };
     const track: MediasoupClientTrack = {
       conn,
       connId,
