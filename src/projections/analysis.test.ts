@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, expectationsOf, fixtureFile } from '../../fixtures/index.ts';
+import { FIXTURES, expectationsOf, fixtureFile, roomExpectationsOf } from '../../fixtures/index.ts';
 import { encode } from '../protocol/codec.ts';
 import { readCaptureText } from '../session/capture.ts';
+import type { EventInput } from '../session/events.ts';
 import { SessionLog } from '../session/SessionLog.ts';
+import { describeRow, filterRows, kindGroupOf } from '../views/EventList/rows.ts';
 import { SessionAnalysis } from './analysis.ts';
 import { findings } from './findings.ts';
 import { summarise } from './summary.ts';
@@ -23,9 +25,25 @@ describe('SessionAnalysis on every fixture agrees with what the fixture meant', 
     it(`${name}: each frame decodes to its intended kind and each request ends as intended`, () => {
       const capture = FIXTURES[name]?.();
       if (!capture) throw new Error(name);
-      const intent = expectationsOf(capture);
       const a = analyse(name);
       const log = a.log;
+      const room = roomExpectationsOf(capture);
+      if (room) {
+        // A mesh / two-party capture: its own frame kind, never paired, never protoo.
+        for (const f of room.frames) {
+          const i = log.indexOfSeq(f.seq);
+          expect(a.kind(i), `seq ${f.seq}`).toBe(f.valid ? 'room' : 'invalid');
+          expect(a.method(i), `seq ${f.seq}`).toBe(f.type);
+          expect(a.pairOf(i)).toBe(-1);
+          expect(a.message(i)).toBeUndefined();
+          expect(a.roomMessage(i)).toMatchObject({ protocol: f.protocol });
+        }
+        expect(a.connectionInfos().map((c) => c.protocol)).toEqual([
+          ...new Set(room.frames.map((f) => f.protocol)),
+        ]);
+        return;
+      }
+      const intent = expectationsOf(capture);
       for (const f of intent.frames) {
         const i = log.indexOfSeq(f.seq);
         expect(a.kind(i), `seq ${f.seq}`).toBe(f.kind);
@@ -87,10 +105,30 @@ describe('summaries of the fixtures', () => {
     reconnect: { requests: 29, cut: 1, unanswered: 1 },
     'close-4000': { requests: 15, cut: 1 },
     'broken-frames': { invalidFrames: 13, binaryFrames: 2, orphanResponses: 1, pendingAtEnd: 1 },
+    'mesh-room': {
+      requests: 0,
+      notifications: 0,
+      invalidFrames: 0,
+      roomMessages: 31,
+      protocol: 'mesh',
+      protocols: { c1: 'mesh' },
+      dialect: 'none',
+      dialects: {},
+      methods: {},
+      roomTypes: { welcome: 2, online: 5, offline: 2, signal: 22 },
+    },
+    'two-party-room': {
+      roomMessages: 13,
+      protocol: 'two-party',
+      dialect: 'none',
+      roomTypes: { 'create or join': 1, created: 1, join: 1, ready: 1, message: 9 },
+    },
+    'two-party-full': { roomMessages: 2, textFrames: 2, protocol: 'two-party' },
+    'legacy-participant-join#protocol': { protocol: 'protoo', roomMessages: 0, roomTypes: {} },
   };
-  for (const [name, want] of Object.entries(expected)) {
-    it(name, () => {
-      expect(summarise(analyse(name))).toMatchObject(want);
+  for (const [key, want] of Object.entries(expected)) {
+    it(key, () => {
+      expect(summarise(analyse(key.split('#')[0] ?? key))).toMatchObject(want);
     });
   }
 });
@@ -131,6 +169,15 @@ describe('findings of the fixtures', () => {
       expect.arrayContaining(['request-cut', 'closed-by-server']),
     );
     expect(codes('close-4000')).not.toContain('connection-dropped');
+  });
+
+  it('the room fixtures have no protoo findings; the mesh page’s own socket drop is one', () => {
+    const list = findings(analyse('mesh-room'));
+    expect(list.map((f) => [f.code, f.message])).toEqual([
+      ['connection-dropped', 'the socket closed with 1006'],
+    ]);
+    expect(codes('two-party-room')).toEqual([]);
+    expect(codes('two-party-full')).toEqual([]);
   });
 
   it('broken-frames shows every broken frame, the orphan, the reused id and the unknown event', () => {
@@ -207,5 +254,161 @@ describe('SessionAnalysis', () => {
     // failed attempts fire error + close without an open, as browsers do
     expect(info[0]).toMatchObject({ name: 'c1', dialect: 'legacy', opens: 2 });
     expect(info[0]?.closes.map((c) => c.code)).toEqual([1006, 1006, 1006, 1006]);
+  });
+});
+
+describe('SessionAnalysis of mesh and two-party connections', () => {
+  const frame = (t: number, conn: string, dir: 'in' | 'out', value: unknown): EventInput => ({
+    t,
+    type: 'ws.frame',
+    conn,
+    dir,
+    text: typeof value === 'string' ? value : JSON.stringify(value),
+  });
+  const build = (events: readonly EventInput[]) => {
+    const log = new SessionLog();
+    for (const e of events) log.append(e);
+    return log;
+  };
+  const OFFER = { type: 'offer', sdp: 'v=0\r\n' };
+
+  function mixed(): SessionLog {
+    return build([
+      { t: 0, type: 'ws.open', conn: 'm', url: 'wss://h/mesh?roomId=r' },
+      { t: 0, type: 'ws.open', conn: 'p', url: 'wss://h/?roomId=r&peerId=x', protocol: 'protoo' },
+      frame(1, 'm', 'in', { type: 'welcome', id: 2, online: [1] }),
+      frame(2, 'p', 'out', { request: true, id: 5, method: 'join', data: {} }),
+      frame(3, 'm', 'in', { type: 'signal', from: 1, to: 2, description: OFFER }),
+      // A mesh frame that also looks like a protoo response: still a mesh frame, not paired.
+      frame(4, 'm', 'out', { type: 'signal', to: 1, description: OFFER, response: true, id: 5 }),
+      frame(5, 'p', 'in', { response: true, id: 5, ok: true, data: {} }),
+      frame(6, 'm', 'in', { type: 'signal', from: 1, to: 2 }),
+      frame(7, 'm', 'in', '{"type":"welc'),
+      frame(8, 'm', 'out', { type: 'welcome', id: 2, online: [] }),
+      { t: 9, type: 'ws.frame', conn: 'm', dir: 'in', base64: 'AAE=' },
+      { t: 10, type: 'ws.close', conn: 'm', code: 4000, reason: 'bye' },
+    ]);
+  }
+
+  it('gives room frames their own kind and type, never protoo pairing, dialect or catalog checks', () => {
+    const a = new SessionAnalysis(mixed()).update();
+    expect([2, 4, 5].map((i) => [a.kind(i), a.method(i)])).toEqual([
+      ['room', 'welcome'],
+      ['room', 'signal'],
+      ['room', 'signal'],
+    ]);
+    expect(a.pairOf(5)).toBe(-1);
+    expect(a.id(5)).toBeUndefined();
+    // The protoo connection beside it pairs as before.
+    expect(a.kind(3)).toBe('request');
+    expect(a.pairOf(3)).toBe(6);
+    expect(a.outcome(3)).toBe('ok');
+    expect(a.eventsOfMethod('signal')).toEqual(Int32Array.of(4, 5));
+    expect(a.roomTypeCounts()).toEqual(
+      new Map([
+        ['welcome', 1],
+        ['signal', 2],
+      ]),
+    );
+    // Catalog warnings only on the protoo connection (its join lacks fields).
+    expect([...a.warnings.keys()].map((i) => a.log.connName(a.log.connId(i)))).toEqual(['p', 'p']);
+    expect(a.connectionInfos().map((c) => [c.name, c.protocol, c.dialect])).toEqual([
+      ['m', 'mesh', 'unknown'],
+      ['p', 'protoo', 'unknown'],
+    ]);
+    expect(a.message(2)).toBeUndefined();
+    expect(a.roomMessage(2)).toEqual({
+      kind: 'room',
+      protocol: 'mesh',
+      message: { type: 'welcome', id: 2, online: [1] },
+    });
+    expect(a.roomMessage(3)).toBeUndefined();
+  });
+
+  it('reports invalid room frames with the field at fault, and room-aware socket findings', () => {
+    const a = new SessionAnalysis(mixed()).update();
+    expect(a.kind(7)).toBe('invalid');
+    expect(a.method(7)).toBe('signal');
+    expect(a.invalidReasons.get(7)).toBe('mesh frame: signal without "description" or "candidate"');
+    expect(a.invalidReasons.get(8)).toMatch(/^mesh frame: not JSON: /);
+    expect(a.invalidReasons.get(9)).toBe(
+      'mesh frame: "welcome" from the client: only the other side sends it',
+    );
+    expect(a.roomMessage(7)).toMatchObject({ kind: 'invalid', type: 'signal' });
+    const list = findings(a).filter((f) => f.conn === 'm');
+    expect(list.map((f) => [f.code, f.seq])).toEqual([
+      ['invalid-frame', 7],
+      ['invalid-frame', 8],
+      ['invalid-frame', 9],
+      ['binary-frame', 10],
+      ['connection-dropped', 11],
+    ]);
+    expect(list[3]?.message).toBe(
+      'binary frame on a mesh connection: the room speaks JSON text frames only',
+    );
+    expect(summarise(a)).toMatchObject({
+      roomMessages: 3,
+      invalidFrames: 3,
+      requests: 1,
+      responses: 1,
+      protocol: 'mixed',
+      protocols: { m: 'mesh', p: 'protoo' },
+      dialects: { p: 'unknown' },
+    });
+  });
+
+  it('learns the protocol from the first telling frame when the URL says nothing', () => {
+    const log = build([
+      { t: 0, type: 'ws.open', conn: 'c1', url: 'wss://h/' },
+      frame(1, 'c1', 'in', 'not json'),
+    ]);
+    const live = new SessionAnalysis(log).update();
+    expect(live.protocolOf(0)).toBe(undefined);
+    expect(live.connection(0).protocol).toBe('protoo');
+    log.append(frame(2, 'c1', 'out', { type: 'create or join', room: 'r' }));
+    log.append(frame(3, 'c1', 'in', { type: 'created', room: 'r', id: 'a' }));
+    log.append(frame(4, 'c1', 'in', { request: true, id: 1, method: 'x', data: {} }));
+    // A connection with no ws.open: its first frame tells.
+    log.append(frame(5, 'c2', 'in', { type: 'ready' }));
+    live.update();
+    const fresh = new SessionAnalysis(log).update();
+    for (const a of [live, fresh]) {
+      // Before the telling frame: decoded as protoo (invalid); after it: two-party.
+      expect(a.kind(1)).toBe('invalid');
+      expect(a.invalidReasons.get(1)).toMatch(/^not JSON/);
+      expect([2, 3].map((i) => a.kind(i))).toEqual(['room', 'room']);
+      expect(a.kind(4)).toBe('invalid');
+      expect(a.invalidReasons.get(4)).toBe('two-party frame: frame without "type"');
+      expect(a.protocolOf(0)).toBe('two-party');
+      expect(a.kind(5)).toBe('room');
+    }
+    expect(new SessionAnalysis(build([])).update().protocolOf(0)).toBeUndefined();
+  });
+
+  it('shows room rows with the protocol as kind, the type as method, in the room filter group', () => {
+    const a = new SessionAnalysis(mixed()).update();
+    expect(describeRow(a, 2)).toMatchObject({
+      kind: 'room',
+      kindLabel: 'mesh',
+      method: 'welcome',
+      detail: 'id 2, online: 1',
+      tone: 'none',
+      label: 'seq 2, server to client, mesh message welcome, id 2, online: 1',
+    });
+    expect(describeRow(a, 4)).toMatchObject({ detail: 'offer from 1 to 2' });
+    expect(describeRow(a, 5)).toMatchObject({ detail: 'offer to 1', pair: -1 });
+    expect(describeRow(a, 7)).toMatchObject({
+      kind: 'invalid',
+      tone: 'error',
+      detail: 'mesh frame: signal without "description" or "candidate"',
+    });
+    expect(describeRow(a, 10).detail).toBe('2 bytes: the mesh room speaks JSON text frames only');
+    expect(describeRow(a, 11).detail).toBe('code 4000 · bye');
+    expect(kindGroupOf('room')).toBe('room');
+    const rooms = filterRows(a, { text: '', kinds: new Set(['room']), problemsOnly: false });
+    expect([...rooms]).toEqual([2, 4, 5]);
+    expect([
+      ...filterRows(a, { text: 'offer from', kinds: new Set(['room']), problemsOnly: false }),
+    ]).toEqual([4]);
   });
 });

@@ -1,13 +1,29 @@
-import { decode, type DecodeResult, type ProtooMessage } from '../protocol/codec.ts';
+import { classify, decode, type DecodeResult, type ProtooMessage } from '../protocol/codec.ts';
 import { createDialectDetector, type Dialect, type DialectDetector } from '../protocol/dialect.ts';
+import {
+  PARSE_FAILED,
+  classifyMesh,
+  classifyTwoParty,
+  createProtocolDetector,
+  decodeRoomFrame,
+  type ConnectionProtocol,
+  type ProtocolDetector,
+  type RoomDecodeResult,
+  type RoomProtocol,
+} from '../protocol/rooms.ts';
 import { validateMessage, type ValidationWarning } from '../protocol/validate.ts';
 import { Float64Column, Int32Column, Interner, Uint8Column } from '../session/columns.ts';
 import type { Direction, WsCloseEvent, WsOpenEvent } from '../session/events.ts';
 import { TYPE_CODE, type SessionLog } from '../session/SessionLog.ts';
 import { Correlator, type Outcome, type OrphanReason } from './correlate.ts';
 
-/** What a frame turned out to be. */
-export type FrameKind = 'request' | 'success' | 'error' | 'notification' | 'invalid' | 'binary';
+/**
+ * What a frame turned out to be. `room`: a valid message of a mesh or two-party connection
+ * (src/protocol/rooms.ts; its `type` is the frame's method). `invalid`: a text frame that is
+ * not a valid message of its connection's protocol.
+ */
+export type FrameKind =
+  'request' | 'success' | 'error' | 'notification' | 'invalid' | 'binary' | 'room';
 
 export const KIND_CODE = {
   none: 0,
@@ -17,6 +33,7 @@ export const KIND_CODE = {
   notification: 4,
   invalid: 5,
   binary: 6,
+  room: 7,
 } as const;
 const KINDS: readonly (FrameKind | undefined)[] = [
   undefined,
@@ -26,6 +43,7 @@ const KINDS: readonly (FrameKind | undefined)[] = [
   'notification',
   'invalid',
   'binary',
+  'room',
 ];
 
 export interface ConnectionInfo {
@@ -38,6 +56,12 @@ export interface ConnectionInfo {
     code: number | undefined;
     reason: string | undefined;
   }[];
+  /**
+   * What the connection speaks (src/protocol/rooms.ts `createProtocolDetector`); `protoo`
+   * while nothing has shown it, as its frames are then decoded as protoo.
+   */
+  readonly protocol: ConnectionProtocol;
+  /** The mediasoup-demo dialect; always `unknown` (no evidence) on a mesh / two-party connection. */
   readonly dialect: Dialect;
   readonly dialectEvidence: ReturnType<DialectDetector['result']>;
 }
@@ -47,6 +71,13 @@ interface ConnTrack {
   opens: number;
   closes: { index: number; code: number | undefined; reason: string | undefined }[];
   detector: DialectDetector;
+  protocol: ProtocolDetector;
+}
+
+const NO_DIALECT = createDialectDetector().result();
+
+function isRoom(protocol: ConnectionProtocol | undefined): protocol is RoomProtocol {
+  return protocol === 'mesh' || protocol === 'two-party';
 }
 
 /** A message decoded again on demand; the analysis keeps only a compact summary. */
@@ -78,8 +109,12 @@ export class SessionAnalysis {
   private readonly requestCounts: number[] = [];
   private readonly notificationCounts: number[] = [];
   readonly correlator = new Correlator();
-  /** Frame index → why it is not a protoo message. */
+  /** Frame index → why it is not a message of its connection's protocol. */
   readonly invalidReasons = new Map<number, string>();
+  /** Indexes of the invalid frames of mesh / two-party connections. */
+  private readonly roomInvalid = new Set<number>();
+  /** Room frame type → how many valid frames of that type. */
+  private readonly roomTypeTally = new Map<string, number>();
   /** Frame index → error response code and reason. */
   readonly errors = new Map<
     number,
@@ -118,7 +153,13 @@ export class SessionAnalysis {
   private track(conn: number): ConnTrack {
     let c = this.conns[conn];
     if (!c) {
-      c = { url: undefined, opens: 0, closes: [], detector: createDialectDetector() };
+      c = {
+        url: undefined,
+        opens: 0,
+        closes: [],
+        detector: createDialectDetector(),
+        protocol: createProtocolDetector(),
+      };
       this.conns[conn] = c;
     }
     return c;
@@ -140,7 +181,8 @@ export class SessionAnalysis {
         const c = this.track(conn);
         c.opens++;
         c.url = ev.url;
-        c.detector.observeUrl(ev.url, log.seq(i));
+        c.protocol.observeOpen(ev.url, ev.protocol);
+        if (!isRoom(c.protocol.protocol())) c.detector.observeUrl(ev.url, log.seq(i));
         this.correlator.open(i, conn, t);
       } else if (type === TYPE_CODE['ws.close'] && conn >= 0) {
         const ev = log.get(i) as WsCloseEvent;
@@ -162,8 +204,56 @@ export class SessionAnalysis {
       this.correlator.other(i, t);
       return;
     }
+    const c = this.track(conn);
+    let protocol = c.protocol.protocol();
+    if (protocol === undefined) {
+      // Undecided: this frame may show what the connection speaks (parsed once, here only).
+      let value: unknown = PARSE_FAILED;
+      try {
+        value = JSON.parse(text) as unknown;
+      } catch {
+        // Not JSON: shows nothing; decoded below as protoo, which says why it is invalid.
+      }
+      c.protocol.observeFrame(value);
+      protocol = c.protocol.protocol();
+      if (value !== PARSE_FAILED) {
+        if (isRoom(protocol)) {
+          this.summariseRoom(i, t, this.classifyRoom(protocol, value, dir));
+        } else {
+          this.summarise(i, conn, dir, t, classify(value));
+        }
+        return;
+      }
+    }
+    if (isRoom(protocol)) {
+      this.summariseRoom(i, t, decodeRoomFrame(protocol, text, dir));
+      return;
+    }
     const msg = decode(text);
     this.summarise(i, conn, dir, t, msg);
+  }
+
+  private classifyRoom(protocol: RoomProtocol, value: unknown, dir: Direction): RoomDecodeResult {
+    return protocol === 'mesh' ? classifyMesh(value, dir) : classifyTwoParty(value, dir);
+  }
+
+  /** A frame of a mesh / two-party connection: no protoo pairing, no dialect, no catalog. */
+  private summariseRoom(i: number, t: number, msg: RoomDecodeResult): void {
+    this.idCol.push(Number.NaN);
+    this.correlator.other(i, t);
+    if (msg.kind === 'invalid') {
+      this.kindCol.push(KIND_CODE.invalid);
+      this.methodCol.push(msg.type === undefined ? -1 : this.methods.intern(msg.type));
+      this.invalidReasons.set(i, `${msg.protocol} frame: ${msg.reason}`);
+      this.roomInvalid.add(i);
+      return;
+    }
+    const type = msg.message.type;
+    const m = this.methods.intern(type);
+    this.kindCol.push(KIND_CODE.room);
+    this.methodCol.push(m);
+    this.indexMethod(m, i);
+    this.roomTypeTally.set(type, (this.roomTypeTally.get(type) ?? 0) + 1);
   }
 
   private summarise(i: number, conn: number, dir: Direction, t: number, msg: DecodeResult): void {
@@ -269,7 +359,10 @@ export class SessionAnalysis {
     return Number.isNaN(id) ? undefined : id;
   }
 
-  /** The method of a request or notification, or of the request a response answers. */
+  /**
+   * The method of a request or notification, or of the request a response answers; the
+   * `type` of a mesh / two-party frame.
+   */
   method(i: number): string | undefined {
     const m = this.methodCol.get(i);
     return m >= 0 ? this.methods.name(m) : undefined;
@@ -301,9 +394,12 @@ export class SessionAnalysis {
     return this.correlator.late.has(i);
   }
 
-  /** The whole decoded message, decoded again from the log (a small cache keeps recent ones). */
+  /**
+   * The whole decoded protoo message, decoded again from the log (a small cache keeps recent
+   * ones). Undefined for frames of mesh / two-party connections: see `roomMessage`.
+   */
   message(i: number): DecodeResult | undefined {
-    if (!this.log.isFrame(i)) return undefined;
+    if (!this.log.isFrame(i) || this.isRoomFrame(i)) return undefined;
     const cached = this.cache.get(i);
     if (cached) return cached;
     const text = this.log.frameText(i);
@@ -315,6 +411,31 @@ export class SessionAnalysis {
     }
     this.cache.set(i, msg);
     return msg;
+  }
+
+  /** Whether the frame at `i` was decoded as a mesh / two-party frame (valid or not). */
+  isRoomFrame(i: number): boolean {
+    return this.kindCol.get(i) === KIND_CODE.room || this.roomInvalid.has(i);
+  }
+
+  /**
+   * The frame at `i` of a mesh / two-party connection, decoded again from the log; undefined
+   * for any other event (protoo frames, binary frames, non-frames).
+   *
+   * @example
+   * analysis.roomMessage(4); // { kind: 'room', protocol: 'mesh', message: { type: 'welcome', … } }
+   */
+  roomMessage(i: number): RoomDecodeResult | undefined {
+    if (i >= this.processed || !this.isRoomFrame(i)) return undefined;
+    const text = this.log.frameText(i);
+    const protocol = this.protocolOf(this.log.connId(i));
+    if (text === undefined || !isRoom(protocol)) return undefined;
+    return decodeRoomFrame(protocol, text, this.log.dir(i));
+  }
+
+  /** What connection `connId` speaks, or undefined while nothing has shown it. */
+  protocolOf(connId: number): ConnectionProtocol | undefined {
+    return connId >= 0 ? this.conns[connId]?.protocol.protocol() : undefined;
   }
 
   // ── indexes and summaries ───────────────────────────────────────────────
@@ -336,16 +457,24 @@ export class SessionAnalysis {
     return out;
   }
 
+  /** Room frame type → number of valid frames of that type (mesh and two-party connections). */
+  roomTypeCounts(): Map<string, number> {
+    return new Map(this.roomTypeTally);
+  }
+
   connection(connId: number): ConnectionInfo {
     const c = this.track(connId);
+    const protocol = c.protocol.protocol() ?? 'protoo';
+    const room = isRoom(protocol);
     return {
       name: this.log.connName(connId),
       id: connId,
       url: c.url,
       opens: c.opens,
       closes: c.closes,
-      dialect: this.dialectOfTrack(c),
-      dialectEvidence: c.detector.result(),
+      protocol,
+      dialect: room ? 'unknown' : this.dialectOfTrack(c),
+      dialectEvidence: room ? NO_DIALECT : c.detector.result(),
     };
   }
 

@@ -37,11 +37,13 @@ export interface FindingMachine {
 export const FINDING_CODES = {
   'invalid-frame': {
     severity: 'error',
-    description: 'A text frame that is not a protoo message; protoo drops it.',
+    description:
+      "A text frame that is not a valid message of its connection's protocol (protoo, or the mesh / two-party room JSON); the receiver drops it.",
   },
   'binary-frame': {
     severity: 'info',
-    description: 'A binary frame; protoo ignores binary frames.',
+    description:
+      'A binary frame; protoo ignores binary frames, and the mesh / two-party rooms speak JSON text only.',
   },
   'error-response': {
     severity: 'warning',
@@ -264,7 +266,9 @@ export function findings(a: SessionAnalysis, now = a.log.endTime): Finding[] {
         const code = 'code' in ev && typeof ev.code === 'number' ? ev.code : undefined;
         const reason =
           'reason' in ev && typeof ev.reason === 'string' && ev.reason ? ` (${ev.reason})` : '';
-        if (code === 4000)
+        // 4000 means "closed by protoo-server" on protoo connections only.
+        const protoo = (a.protocolOf(log.connId(i)) ?? 'protoo') === 'protoo';
+        if (code === 4000 && protoo)
           add(
             'closed-by-server',
             i,
@@ -296,9 +300,17 @@ export function findings(a: SessionAnalysis, now = a.log.endTime): Finding[] {
       case KIND_CODE.invalid:
         add('invalid-frame', i, a.invalidReasons.get(i) ?? 'not a protoo message');
         break;
-      case KIND_CODE.binary:
-        add('binary-frame', i, 'binary frame: protoo ignores it');
+      case KIND_CODE.binary: {
+        const protocol = a.protocolOf(log.connId(i)) ?? 'protoo';
+        add(
+          'binary-frame',
+          i,
+          protocol === 'protoo'
+            ? 'binary frame: protoo ignores it'
+            : `binary frame on a ${protocol} connection: the room speaks JSON text frames only`,
+        );
         break;
+      }
       case KIND_CODE.request: {
         const outcome = a.outcome(i, now);
         const pair = a.pairOf(i);

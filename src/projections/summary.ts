@@ -1,5 +1,6 @@
 import { KIND_CODE, type SessionAnalysis } from './analysis.ts';
 import type { Dialect } from '../protocol/dialect.ts';
+import type { ConnectionProtocol } from '../protocol/rooms.ts';
 
 export interface SessionSummary {
   events: number;
@@ -10,6 +11,8 @@ export interface SessionSummary {
   requests: number;
   responses: number;
   notifications: number;
+  /** Valid frames of mesh / two-party connections. */
+  roomMessages: number;
   /** Requests answered in time, with success or error. */
   answered: number;
   errorResponses: number;
@@ -21,11 +24,17 @@ export interface SessionSummary {
   lateResponses: number;
   orphanResponses: number;
   connections: number;
-  /** The dialect of every connection, or `mixed` when they differ. */
+  /** What every connection speaks, or `mixed` when they differ. */
+  protocol: ConnectionProtocol | 'mixed' | 'none';
+  protocols: Record<string, ConnectionProtocol>;
+  /** The dialect of every protoo connection, or `mixed` when they differ. */
   dialect: Dialect | 'mixed' | 'none';
+  /** Protoo connections only: a mesh / two-party connection has no mediasoup-demo dialect. */
   dialects: Record<string, Dialect>;
   /** method → requests + notifications. */
   methods: Record<string, number>;
+  /** mesh / two-party frame type → valid frames of that type. */
+  roomTypes: Record<string, number>;
   /** Latency of answered requests, ms. */
   latency: { p50: number | null; p95: number | null; max: number | null };
   /** Duration from the first to the last event, ms. */
@@ -55,6 +64,7 @@ export function summarise(a: SessionAnalysis): SessionSummary {
     requests: 0,
     responses: 0,
     notifications: 0,
+    roomMessages: 0,
     answered: 0,
     errorResponses: 0,
     unanswered: 0,
@@ -64,9 +74,12 @@ export function summarise(a: SessionAnalysis): SessionSummary {
     lateResponses: 0,
     orphanResponses: 0,
     connections: log.connections().length,
+    protocol: 'none',
+    protocols: {},
     dialect: 'none',
     dialects: {},
     methods: {},
+    roomTypes: {},
     latency: { p50: null, p95: null, max: null },
     durationMs: a.length > 0 ? log.endTime - log.time(0) : 0,
   };
@@ -109,17 +122,27 @@ export function summarise(a: SessionAnalysis): SessionSummary {
       case KIND_CODE.notification:
         s.notifications++;
         break;
+      case KIND_CODE.room:
+        s.roomMessages++;
+        break;
     }
     s.textFrames++;
   }
   for (const [method, c] of a.methodCounts()) s.methods[method] = c.requests + c.notifications;
+  for (const [type, count] of a.roomTypeCounts()) s.roomTypes[type] = count;
   const infos = a.connectionInfos();
   const set = new Set<Dialect>();
+  const protocols = new Set<ConnectionProtocol>();
   for (const c of infos) {
+    s.protocols[c.name] = c.protocol;
+    protocols.add(c.protocol);
+    if (c.protocol !== 'protoo') continue;
     s.dialects[c.name] = c.dialect;
     set.add(c.dialect);
   }
   s.dialect = set.size === 0 ? 'none' : set.size === 1 ? ([...set][0] ?? 'none') : 'mixed';
+  s.protocol =
+    protocols.size === 0 ? 'none' : protocols.size === 1 ? ([...protocols][0] ?? 'none') : 'mixed';
   const sorted = Float64Array.from(latencies).sort();
   s.latency = {
     p50: percentile(sorted, 0.5),

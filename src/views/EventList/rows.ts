@@ -5,6 +5,7 @@
  */
 import { KIND_CODE, type SessionAnalysis } from '../../projections/analysis.ts';
 import type { OrphanReason } from '../../projections/correlate.ts';
+import type { MeshFrame, TwoPartyFrame } from '../../protocol/rooms.ts';
 import { TYPE_CODE } from '../../session/SessionLog.ts';
 import { formatDuration, formatTime } from './format.ts';
 import type { EventFilter, KindGroup, RowInfo, RowKind, RowOutcome, RowTone } from './types.ts';
@@ -13,6 +14,7 @@ export const KIND_GROUPS: readonly { readonly group: KindGroup; readonly label: 
   { group: 'request', label: 'Requests' },
   { group: 'response', label: 'Responses' },
   { group: 'notification', label: 'Notifications' },
+  { group: 'room', label: 'Mesh & two-party' },
   { group: 'broken', label: 'Invalid & binary' },
   { group: 'socket', label: 'Socket events' },
   { group: 'pc', label: 'Peer connection' },
@@ -30,6 +32,7 @@ const KIND_LABELS: Readonly<Record<RowKind, string>> = {
   notification: 'notification',
   invalid: 'invalid',
   binary: 'binary',
+  room: 'room',
   'ws.open': 'ws.open',
   'ws.close': 'ws.close',
   'ws.error': 'ws.error',
@@ -77,6 +80,8 @@ export function kindGroupOf(kind: RowKind): KindGroup {
       return 'response';
     case 'notification':
       return 'notification';
+    case 'room':
+      return 'room';
     case 'invalid':
     case 'binary':
       return 'broken';
@@ -113,10 +118,38 @@ function pcValueSummary(value: unknown): string | undefined {
   return json.length > 120 ? `${json.slice(0, 117)}…` : json;
 }
 
-function closeText(code: number | undefined, r: string | undefined): string {
+/** One line for a mesh / two-party message: who, and what a signal or message carries. */
+function roomDetail(frame: MeshFrame | TwoPartyFrame): string | undefined {
+  if (frame.protocol === 'two-party') {
+    const m = frame.message;
+    switch (m.type) {
+      case 'message':
+        return typeof m.message === 'string' ? m.message : m.message.type;
+      case 'ready':
+        return undefined;
+      default:
+        return `room ${m.room}`;
+    }
+  }
+  const m = frame.message;
+  switch (m.type) {
+    case 'welcome':
+      return `id ${m.id}, online: ${m.online.length === 0 ? 'none' : m.online.join(', ')}`;
+    case 'online':
+    case 'offline':
+      return `id ${m.id}`;
+    case 'signal': {
+      const what = 'description' in m ? m.description.type : 'candidate';
+      const from = 'from' in m ? `from ${m.from} ` : '';
+      return `${what} ${from}to ${m.to}`;
+    }
+  }
+}
+
+function closeText(code: number | undefined, r: string | undefined, protoo: boolean): string {
   const c = code === undefined ? 'no code' : `code ${code}`;
   const meaning =
-    code === 4000
+    code === 4000 && protoo
       ? 'closed by the protoo server'
       : code === 1000
         ? 'normal close'
@@ -222,6 +255,7 @@ export function describeRow(a: SessionAnalysis, i: number): RowInfo {
   const kind = rowKindOf(a, i);
   const connId = log.connId(i);
   let conn = connId >= 0 ? log.connName(connId) : undefined;
+  const protocol = a.protocolOf(connId) ?? 'protoo';
   const dir = log.dir(i);
   let method = a.method(i);
   const id = a.id(i);
@@ -246,17 +280,26 @@ export function describeRow(a: SessionAnalysis, i: number): RowInfo {
       break;
     }
     case 'invalid':
-      detail = a.invalidReasons.get(i) ?? 'not a protoo message';
+      detail = a.invalidReasons.get(i) ?? `not a ${protocol} message`;
       break;
     case 'binary': {
       const b64 = log.frameBase64(i) ?? '';
       const bytes =
         Math.floor((b64.length * 3) / 4) - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0);
-      detail = `${bytes} byte${bytes === 1 ? '' : 's'}: protoo ignores binary frames`;
+      const why =
+        protocol === 'protoo'
+          ? 'protoo ignores binary frames'
+          : `the ${protocol} room speaks JSON text frames only`;
+      detail = `${bytes} byte${bytes === 1 ? '' : 's'}: ${why}`;
       break;
     }
     case 'notification':
       break;
+    case 'room': {
+      const decoded = a.roomMessage(i);
+      if (decoded?.kind === 'room') detail = roomDetail(decoded);
+      break;
+    }
     default: {
       const e = log.get(i);
       switch (e.type) {
@@ -264,7 +307,7 @@ export function describeRow(a: SessionAnalysis, i: number): RowInfo {
           detail = e.url;
           break;
         case 'ws.close':
-          detail = closeText(e.code, e.reason);
+          detail = closeText(e.code, e.reason, protocol === 'protoo');
           break;
         case 'ws.error':
           detail = e.message;
@@ -294,7 +337,8 @@ export function describeRow(a: SessionAnalysis, i: number): RowInfo {
   const tone = rowTone(a, i);
   const labelParts = [`seq ${seq}`];
   if (dir !== undefined) labelParts.push(dir === 'out' ? 'client to server' : 'server to client');
-  labelParts.push(method === undefined ? KIND_WORDS[kind] : `${KIND_WORDS[kind]} ${method}`);
+  const words = kind === 'room' ? `${protocol} message` : KIND_WORDS[kind];
+  labelParts.push(method === undefined ? words : `${words} ${method}`);
   if (outcome) labelParts.push(outcome.text);
   else if (kind === 'error' && detail !== undefined) labelParts.push(detail);
   labelParts.push(...marks);
@@ -310,7 +354,7 @@ export function describeRow(a: SessionAnalysis, i: number): RowInfo {
     conn,
     dir,
     kind,
-    kindLabel: KIND_LABELS[kind],
+    kindLabel: kind === 'room' ? protocol : KIND_LABELS[kind],
     method,
     id,
     pair,

@@ -10,7 +10,7 @@ export type RowTone = 'error' | 'warning' | 'none';
 
 /** The kind checkboxes of the filter bar. */
 export type KindGroup =
-  'request' | 'response' | 'notification' | 'broken' | 'socket' | 'pc' | 'other';
+  'request' | 'response' | 'notification' | 'room' | 'broken' | 'socket' | 'pc' | 'other';
 
 export interface RowOutcome {
   readonly outcome: Outcome;
@@ -27,8 +27,9 @@ export interface RowInfo {
   readonly conn: string | undefined;
   readonly dir: Direction | undefined;
   readonly kind: RowKind;
+  /** The kind in words; for a `room` frame, its protocol (`mesh`, `two-party`). */
   readonly kindLabel: string;
-  /** A frame's method; a pc event's name; an unknown event's type. */
+  /** A frame's method (a room frame's `type`); a pc event's name; an unknown event's type. */
   readonly method: string | undefined;
   readonly id: number | undefined;
   /** The paired request or response, or -1. */
