@@ -75,21 +75,67 @@ describe('benchmarks at a tiny size', () => {
     expect(existsSync(figures.file as string)).toBe(false);
   }, 60_000);
 
-  it('machine-stepper ends with its figures as one JSON line', async () => {
+  it("machine-stepper ends with every machine's figures as one JSON line", async () => {
     const figures = await lastJsonLine([here('./machine-stepper.ts')]);
     expect(figures.bench).toBe('machine-stepper');
-    expectNumbers(figures, [
-      'events',
-      'checkpoints',
-      'buildMs',
-      'snapshotAtP50Ms',
-      'snapshotAtP95Ms',
-      'snapshotAtMaxMs',
-      'target',
-    ]);
-    expect(figures.events).toBe(1000);
+    expectNumbers(figures, ['indexes', 'lookups', 'target', 'buildMsTotal', 'snapshotAtMaxMs']);
+    expect(figures.indexes).toBe(1000);
     expect(figures.target).toBe(50);
     expect(typeof figures.pass).toBe('boolean');
+    const machines = figures.machines as Record<string, Record<string, unknown>>;
+    expect(Object.keys(machines)).toEqual([
+      'protooPeer',
+      'peerConnection',
+      'negotiation',
+      'mediasoupClient',
+      'meshRoom',
+      'twoPartyRoom',
+    ]);
+    let worst = -Infinity;
+    for (const [name, m] of Object.entries(machines)) {
+      expectNumbers(m, [
+        'indexes',
+        'every',
+        'checkpoints',
+        'genMs',
+        'buildMs',
+        'transitions',
+        'snapshotAtP50Ms',
+        'snapshotAtP95Ms',
+        'snapshotAtMaxMs',
+      ]);
+      expect(m.indexes, name).toBe(1000);
+      expect(m.checkpoints, name).toBe(Math.ceil(1000 / (m.every as number)));
+      expect(m.transitions as number, name).toBeGreaterThan(0);
+      expect(m.pass, name).toBe((m.snapshotAtMaxMs as number) < 50);
+      worst = Math.max(worst, m.snapshotAtMaxMs as number);
+    }
+    expect(figures.snapshotAtMaxMs).toBe(worst);
+    expect(figures.pass).toBe(Object.values(machines).every((m) => m.pass === true));
+    // The streams stay in legal traffic: the machines record no problem, mismatch or decision
+    // of code that does not follow the protocol.
+    expect(machines.peerConnection).toMatchObject({ mismatches: 0, illegalChanges: 0 });
+    expect(machines.meshRoom).toMatchObject({ problems: 0, finalState: 'inRoom' });
+    expect(machines.mediasoupClient).toMatchObject({ finalState: 'joined' });
+    expect(machines.twoPartyRoom).toMatchObject({
+      problems: 0,
+      finalState: 'ended',
+      status: 'done',
+      finalAt: 999,
+    });
+    const kinds = machines.negotiation?.decisionKinds as Record<string, number>;
+    expect(kinds).not.toHaveProperty('unexpected');
+  }, 60_000);
+
+  it('machine-stepper runs only the machines BENCH_MACHINES names', async () => {
+    const { stdout } = await run(nodeBinary(), [here('./machine-stepper.ts')], {
+      env: { ...TINY, BENCH_MACHINES: 'twoPartyRoom,meshRoom' },
+      timeout: 60_000,
+    });
+    const figures = JSON.parse(stdout.trimEnd().split('\n').at(-1) ?? '') as {
+      machines: Record<string, unknown>;
+    };
+    expect(Object.keys(figures.machines)).toEqual(['meshRoom', 'twoPartyRoom']);
   }, 60_000);
 
   it('run.mjs runs them all and ends with one JSON line combining their figures', async () => {
