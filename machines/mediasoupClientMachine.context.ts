@@ -745,14 +745,28 @@ function onClientAnswer(
   return settleOffer(next, request, event.ok ? 'accepted' : 'rejected', event.seq);
 }
 
+const TIMED_OUT_MEMORY = 1024;
+
 /** Client request `id` timed out: protoo-client rejected it, so it had no effect. */
 function timeOut(room: RoomModel, id: string, request: PendingClientRequest): RoomModel {
   // A request cut by a socket close still runs out its timer in protoo-client, but its
   // failure is the close (the analysis calls it cut), not a timeout.
   if (request.cut) return room;
+  // Kept to recognise a late response; the oldest are forgotten past a bound (the driver
+  // also marks late responses itself, from the analysis).
+  const kept = Object.keys(room.timedOut);
+  let timedOut = room.timedOut;
+  if (kept.length >= TIMED_OUT_MEMORY) {
+    // keys are protoo ids (numeric keys do not keep insertion order): drop the earliest sent
+    let oldest = kept[0] ?? '';
+    for (const k of kept) {
+      if ((timedOut[k]?.seq ?? Infinity) < (timedOut[oldest]?.seq ?? Infinity)) oldest = k;
+    }
+    timedOut = without(timedOut, oldest);
+  }
   const next: RoomModel = {
     ...room,
-    timedOut: put(room.timedOut, id, request),
+    timedOut: put(timedOut, id, request),
     transports:
       request.method === 'connectWebRtcTransport'
         ? update(room.transports, request.transportId, (t) =>

@@ -1200,3 +1200,28 @@ describe('reduceRoom never throws on hostile data', () => {
     expect(reduceRoom(room, note('consumerClosed', { consumerId: 'nobody' }))).toEqual(room);
   });
 });
+
+describe('reduceRoom keeps a bounded memory of timed-out requests', () => {
+  it('forgets the earliest sent first, past 1024', () => {
+    let room = reduceRoom(INITIAL_ROOM, { type: 'ws.open' });
+    // ids that do not sort like their order of sending
+    const ids = Array.from({ length: 1030 }, (_, k) => (k * 7919) % 100_003);
+    ids.forEach((id, k) => {
+      room = reduceRoom(room, {
+        type: 'ms.request',
+        id,
+        method: 'getTransportStats',
+        data: {},
+        seq: k,
+        t: k,
+        deadline: k,
+      });
+    });
+    room = reduceRoom(room, { type: 'clock.tick', t: 5000 });
+    expect(Object.keys(room.timedOut)).toHaveLength(1024);
+    const kept = new Set(Object.values(room.timedOut).map((r) => r.seq));
+    expect([0, 1, 2, 3, 4, 5].filter((seq) => kept.has(seq))).toEqual([]);
+    expect(kept.has(6) && kept.has(1029)).toBe(true);
+    expect(room.problems).toHaveLength(1030);
+  });
+});

@@ -13,11 +13,16 @@ const FIXTURES = (
   JSON.parse(readFileSync(fixturePath('index.json'), 'utf8')) as { name: string }[]
 ).map((f) => f.name);
 
-function load(name: string) {
+/** A fixture through the analysis and the driver (which may find no mediasoup connection). */
+function open(name: string) {
   const file = fixturePath(`${name}.sscap.jsonl`);
   const { log } = readCaptureText(readFileSync(file, 'utf8'));
   const analysis = new SessionAnalysis(log).update();
-  const driver = createMediasoupClientDriver(analysis, { every: 8 });
+  return { log, analysis, driver: createMediasoupClientDriver(analysis, { every: 8 }) };
+}
+
+function load(name: string) {
+  const { log, analysis, driver } = open(name);
   const track = driver.track('c1');
   if (track === undefined) throw new Error(`no mediasoup track in ${name}`);
   return { log, analysis, driver, track, final: track.stepper.final };
@@ -328,6 +333,13 @@ describe('createMediasoupClientDriver on the fixtures', () => {
     }
   });
 
+  it('mesh and two-party rooms are not mediasoup, even with a join message', () => {
+    for (const name of FIXTURES.filter((n) => n.startsWith('mesh') || n.startsWith('two-party'))) {
+      expect(open(name).driver.tracks(), name).toEqual([]);
+    }
+    expect(FIXTURES).toContain('two-party-room');
+  });
+
   it('broken-frames: tolerant, no crash', () => {
     const { final } = load('broken-frames');
     expect(final.value).toBe('disconnected');
@@ -339,7 +351,7 @@ describe('client request timeouts, as the analysis sees them', () => {
   it.each(FIXTURES)(
     '%s: request-timeout where the analysis says timeout, late-response where late',
     (name) => {
-      const { analysis, driver, log } = load(name);
+      const { analysis, driver, log } = open(name);
       for (const track of driver.tracks()) {
         const problems = track.stepper.final.context.room.problems;
         const timedOut: number[] = [];
@@ -425,7 +437,7 @@ describe('client request timeouts, as the analysis sees them', () => {
 
 describe('transport connection states from pc events on the fixtures', () => {
   it.each(FIXTURES)('%s: every pc’s transport ends in the state its pc events say', (name) => {
-    const { log, driver } = load(name);
+    const { log, driver } = open(name);
     /** pc id → [log index, state] of its last state event. */
     const last = new Map<string, [number, string]>();
     for (let i = 0; i < log.length; i++) {

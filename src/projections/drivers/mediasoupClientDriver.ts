@@ -160,12 +160,17 @@ export function mediasoupClientEventAt(
   }
 }
 
-/** Whether a connection speaks mediasoup-demo: its dialect, or a catalog method on it. */
+/**
+ * Whether a connection speaks mediasoup-demo: its dialect, or a catalog method in a protoo
+ * request or notification on it (a mesh or two-party room's `join` message is no such thing).
+ */
 function speaksMediasoup(analysis: SessionAnalysis, connId: number, indexes: Int32Array): boolean {
   const dialect = analysis.connection(connId).dialect;
   if (dialect === 'legacy' || dialect === 'new') return true;
   if (dialect !== 'unknown') return false;
   for (const i of indexes) {
+    const kind = analysis.kind(i);
+    if (kind !== 'request' && kind !== 'notification') continue;
     const method = analysis.method(i);
     if (method !== undefined && isCatalogMethod(method)) return true;
   }
