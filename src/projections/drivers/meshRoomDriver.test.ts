@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../../../fixtures/build/random.ts';
 import type { MeshProblemKind } from '../../../machines/meshRoomMachine.ts';
 import { stateKey } from '../../../machines/lib/stepper.ts';
 import { readCaptureText } from '../../session/capture.ts';
@@ -337,5 +338,49 @@ describe('createMeshRoomDriver on crafted captures', () => {
       '4': ['waiting/1'],
     });
     expect(live.snapshotAtLogIndex(1).value).toBe('connecting');
+  });
+
+  it('never throws on random mixes of valid, invalid and out-of-place events', () => {
+    const rng = createRng('meshRoomDriver.test.ts');
+    const ids = [1, 2, 3, 4, '5', 'x'];
+    const pick = <T>(list: readonly T[]): T => rng.pick(list);
+    const makers: (() => EventInput)[] = [
+      () => open(),
+      () => ({ t: clock++, type: 'ws.close', conn: 'c1', code: 1006 }),
+      () => frame('in', { type: 'welcome', id: pick(ids), online: [pick(ids), pick(ids)] }),
+      () => frame('in', { type: pick(['online', 'offline']), id: pick(ids) }),
+      () =>
+        frame('in', { type: 'signal', from: pick(ids), to: 3, description: pick([OFFER, ANSWER]) }),
+      () => frame('out', { type: 'signal', to: pick(ids), description: pick([OFFER, ANSWER]) }),
+      () =>
+        frame(pick(['in', 'out'] as const), {
+          type: 'signal',
+          from: 1,
+          to: pick(ids),
+          candidate: CANDIDATE,
+        }),
+      () =>
+        frame(
+          pick(['in', 'out'] as const),
+          pick(['{', '[]', 'null', '{"type":"x"}', '{"type":"signal"}']),
+        ),
+      () =>
+        pcEvent(
+          pick(['pc-1', 'pc-2', 'pc-4#2', 'q']),
+          pick(['create', 'connectionstatechange']),
+          pick(['connected', 'failed', { remotePeerId: pick(ids) }, null]),
+        ),
+    ];
+    for (let run = 0; run < 30; run++) {
+      clock = 0;
+      const events: EventInput[] = [open()];
+      for (let n = 0; n < 60; n++) events.push(pick(makers)());
+      const { driver } = session(events);
+      const track = trackOf(driver);
+      for (let k = -1; k < track.indexes.length; k++) {
+        expect(() => track.stepper.snapshotAt(k)).not.toThrow();
+      }
+      for (const p of track.stepper.final.context.problems) expect(p.detail).toBeTypeOf('string');
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../../../fixtures/build/random.ts';
 import { stateKey } from '../../../machines/lib/stepper.ts';
 import type { TwoPartyProblemKind } from '../../../machines/twoPartyRoomMachine.ts';
 import { readCaptureText } from '../../session/capture.ts';
@@ -241,5 +242,34 @@ describe('createTwoPartyRoomDriver on crafted captures', () => {
       'message → ended',
     ]);
     expect(live.stepper.final.context.endedBy).toBe('local');
+  });
+
+  it('never throws on random mixes of valid, invalid and out-of-place frames', () => {
+    const rng = createRng('twoPartyRoomDriver.test.ts');
+    const pick = <T>(list: readonly T[]): T => rng.pick(list);
+    const dir = () => pick(['in', 'out'] as const);
+    const makers: (() => EventInput)[] = [
+      () => frame(dir(), { type: 'create or join', room: 'r' }),
+      () => frame(dir(), { type: pick(['created', 'joined']), room: 'r', id: 'a' }),
+      () => frame(dir(), { type: pick(['full', 'join']), room: 'r' }),
+      () => frame(dir(), { type: 'ready' }),
+      () => msg(dir(), pick(['got user media', 'bye', OFFER, ANSWER, CANDIDATE, 'nope', 3])),
+      () => frame(dir(), pick(['{', '[]', 'null', '{"type":"x"}', '{"type":"message"}'])),
+      () => ({ t: clock++, type: 'ws.close', conn: 'c1', code: 1006 }),
+    ];
+    let finals = 0;
+    for (let run = 0; run < 40; run++) {
+      clock = 0;
+      const events: EventInput[] = [open()];
+      for (let n = 0; n < 40; n++) events.push(pick(makers)());
+      const { driver } = session(events);
+      const track = trackOf(driver);
+      for (let k = -1; k < track.indexes.length; k++) {
+        expect(() => track.stepper.snapshotAt(k)).not.toThrow();
+      }
+      if (track.stepper.final.status === 'done') finals++;
+    }
+    // Some runs reach full or ended: the random frames do drive the machine.
+    expect(finals).toBeGreaterThan(0);
   });
 });
