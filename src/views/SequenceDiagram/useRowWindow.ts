@@ -1,0 +1,97 @@
+import { useCallback, useLayoutEffect, useState, type RefObject } from 'react';
+
+/** Used until the container has been measured (and where there is no layout, as in jsdom). */
+const FALLBACK_HEIGHT = 600;
+const FALLBACK_WIDTH = 900;
+
+export interface RowWindow {
+  /** First and one-past-last row to render (overscan included). */
+  readonly start: number;
+  readonly end: number;
+  readonly onScroll: () => void;
+  /** Scrolls the least amount that shows row `position` under the sticky header. */
+  readonly revealRow: (position: number) => void;
+  /** Rows that fit in the viewport (PageUp / PageDown). */
+  readonly pageRows: number;
+  /** The container's inner width, for the lifelines' spacing. */
+  readonly width: number;
+  /** The viewport has been measured: revealing a row now puts it in view. */
+  readonly ready: boolean;
+}
+
+/**
+ * Fixed-height windowing over a scroll container: which of `count` rows are in view (plus
+ * `overscan` either side), below a sticky header of `header` px. Only those are rendered.
+ *
+ * @example
+ * const win = useRowWindow(scrollerRef, layout.length, 28, 12, 52);
+ */
+export function useRowWindow(
+  container: RefObject<HTMLElement | null>,
+  count: number,
+  rowHeight: number,
+  overscan: number,
+  header: number,
+): RowWindow {
+  const [scrollTop, setScrollTop] = useState(0);
+  const [size, setSize] = useState({ height: FALLBACK_HEIGHT, width: FALLBACK_WIDTH });
+  const [measured, setMeasured] = useState(false);
+
+  useLayoutEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const measure = () => {
+      if (el.clientHeight > 0) {
+        setSize((s) =>
+          s.height === el.clientHeight && s.width === el.clientWidth
+            ? s
+            : { height: el.clientHeight, width: el.clientWidth },
+        );
+        setMeasured(true);
+      }
+    };
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+    };
+  }, [container]);
+
+  const onScroll = useCallback(() => {
+    const el = container.current;
+    if (el) setScrollTop(el.scrollTop);
+  }, [container]);
+
+  const body = Math.max(0, size.height - header);
+  const revealRow = useCallback(
+    (position: number) => {
+      const el = container.current;
+      if (!el) return;
+      const top = position * rowHeight;
+      const current = el.scrollTop;
+      let next = current;
+      if (top < current) next = top;
+      else if (top + rowHeight > current + body) next = top + rowHeight - body;
+      if (next !== current) {
+        el.scrollTop = next;
+        // Render the target now rather than on the scroll event, so that it exists at once.
+        setScrollTop(el.scrollTop);
+      }
+    },
+    [container, rowHeight, body],
+  );
+
+  const first = Math.floor(scrollTop / rowHeight);
+  const inView = Math.ceil(body / rowHeight) + 1;
+  return {
+    start: Math.max(0, Math.min(count, first - overscan)),
+    end: Math.min(count, first + inView + overscan),
+    onScroll,
+    revealRow,
+    pageRows: Math.max(1, Math.floor(body / rowHeight) - 1),
+    width: size.width,
+    ready: measured && body > 0,
+  };
+}
