@@ -127,8 +127,8 @@ export function toMermaid(
 // ── SVG ────────────────────────────────────────────────────────────────────
 
 /** Characters XML 1.0 does not allow, and lone surrogates. */
-// eslint-disable-next-line no-control-regex
 const XML_INVALID =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
