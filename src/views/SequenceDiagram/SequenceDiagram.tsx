@@ -232,13 +232,16 @@ export function SequenceDiagram({
     [choose, setRunOpen],
   );
 
-  // A selection made elsewhere (list, timeline, findings, a link) is scrolled into view.
-  const revealed = useRef<number | null>(null);
+  // A selection made elsewhere (list, timeline, findings, a link) is scrolled into view:
+  // at once, and again once the viewport has been measured.
+  const revealed = useRef<{ index: number | null; ready: boolean }>({ index: null, ready: false });
   useEffect(() => {
-    if (!ready || selected === null || selected === revealed.current) return;
+    if (selected === null) return;
+    const done = revealed.current;
+    if (selected === done.index && (done.ready || !ready)) return;
     const row = rowOfIndex(model, layout, selected);
     if (row < 0) return;
-    revealed.current = selected;
+    revealed.current = { index: selected, ready };
     revealRow(row);
   }, [ready, selected, model, layout, revealRow]);
 
@@ -344,15 +347,18 @@ export function SequenceDiagram({
     }
   };
 
-  // The request–response pair to link: the hovered row's, else the selected row's.
-  const linkFrom = hovered ?? selectedIndex;
-  const linkTo = linkFrom === null ? -1 : analysis.pairOf(linkFrom);
-  const linkRows =
-    linkFrom !== null && linkTo >= 0
-      ? [rowOfIndex(model, layout, linkFrom), rowOfIndex(model, layout, linkTo)]
-      : [-1, -1];
-  const [linkA = -1, linkB = -1] = linkRows;
-  const pairedRow = linkFrom === null ? -1 : linkB;
+  // Request–response pairs: the selected row's and the hovered row's other end are
+  // highlighted; the bracket links the hovered pair, else the selected one.
+  const pairRow = (index: number | null) => {
+    const pair = index === null ? -1 : analysis.pairOf(index);
+    return pair < 0 ? -1 : rowOfIndex(model, layout, pair);
+  };
+  const selectedPair = pairRow(selectedIndex);
+  const hoveredPair = pairRow(hovered);
+  const [linkA, linkB] =
+    hoveredPair >= 0 && hovered !== null
+      ? [rowOfIndex(model, layout, hovered), hoveredPair]
+      : [selectedRow, selectedPair];
   const cursorAt = cursorRow(model, layout, cursor);
 
   const rendered: number[] = [];
@@ -465,7 +471,7 @@ export function SequenceDiagram({
                   position={k}
                   laneWidth={laneWidth}
                   selected={k === selectedRow}
-                  paired={k === pairedRow && k !== selectedRow}
+                  paired={(k === selectedPair || k === hoveredPair) && k !== selectedRow}
                   cursor={k === cursorAt}
                   future={index > cursor}
                   onRowClick={onRowClick}

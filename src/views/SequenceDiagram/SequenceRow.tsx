@@ -126,6 +126,7 @@ export const SequenceRow = memo(function SequenceRow({
       aria-selected={selected}
       aria-label={row.aria}
       aria-expanded={row.run ? row.run.expanded : undefined}
+      aria-current={cursor ? 'step' : undefined}
       className={className}
       style={{ transform: `translateY(${position * ROW_HEIGHT}px)` }}
       onClick={(e: MouseEvent) => {

@@ -77,7 +77,7 @@ export function useRowWindow(
       if (next !== current) {
         el.scrollTop = next;
         // Render the target now rather than on the scroll event, so that it exists at once.
-        setScrollTop(el.scrollTop);
+        setScrollTop(next);
       }
     },
     [container, rowHeight, body],
