@@ -433,3 +433,32 @@ describe('machines with child actors', () => {
     expect(stepper.snapshotAt(13).value).toBe('a');
   });
 });
+
+describe('scan', () => {
+  it('visits the same snapshots as snapshotAt, in order, over any range', () => {
+    const events = ['a', 'b', 'a', 'a', 'b', 'b', 'a', 'b', 'a', 'a'];
+    const machine = setup({ types: { events: {} as { type: 'a' } | { type: 'b' } } }).createMachine(
+      {
+        initial: 'x',
+        states: { x: { on: { a: 'y' } }, y: { on: { b: 'x', a: 'z' } }, z: { on: { b: 'x' } } },
+      },
+    );
+    const stepper = createStepper(
+      machine,
+      (i) => ({ type: events[i] as 'a' | 'b' }),
+      events.length,
+      {
+        every: 3,
+      },
+    );
+    const seen: [number, unknown][] = [];
+    stepper.scan((i, s) => seen.push([i, s.value]));
+    expect(seen).toEqual(events.map((_, i) => [i, stepper.snapshotAt(i).value]));
+    const part: number[] = [];
+    stepper.scan((i) => part.push(i), 4, 7);
+    expect(part).toEqual([4, 5, 6, 7]);
+    const clipped: number[] = [];
+    stepper.scan((i) => clipped.push(i), 8, 100);
+    expect(clipped).toEqual([8, 9]);
+  });
+});

@@ -12,6 +12,7 @@
  * - `stateKey(value)`: a string that is equal for equal state values
  * - `createPureStep(machine)`: the stepper's own single step, `(snapshot, event) => snapshot`
  *   (added)
+ * - `Stepper.scan(visit, from?, to?)`: every snapshot in order, in linear time (added)
  *
  * Replays never run an actor: every step is XState's pure transition, so no timers, no
  * actions executed, and the same log always gives the same snapshots. Like a running actor,
@@ -81,6 +82,11 @@ export interface Stepper<TSnapshot> {
   snapshotAt(index: number): TSnapshot;
   /** The indexes whose events changed the state value, in order. */
   changes(): readonly StateChange[];
+  /**
+   * Visits the snapshot after every index from `from` to `to` (inclusive; default: all), in
+   * order, in linear time (one step per index, from the checkpoint before `from`).
+   */
+  scan(visit: (index: number, snapshot: TSnapshot) => void, from?: number, to?: number): void;
   /** Steps on to `count` indexes (no-op when not larger than the current count). */
   extend(count: number): void;
   /** What the steps so far cost: events fed, skipped, and stepped by XState. */
@@ -331,6 +337,16 @@ export function createStepper<TMachine extends AnyStateMachine>(
     },
     changes(): readonly StateChange[] {
       return changeList;
+    },
+    scan(visit: (index: number, snapshot: Snap) => void, from = 0, to = stepped - 1): void {
+      const first = Math.max(0, Math.floor(from));
+      const last = Math.min(stepped - 1, Math.floor(to));
+      if (first > last) return;
+      let snapshot = first === 0 ? initial : this.snapshotAt(first - 1);
+      for (let i = first; i <= last; i++) {
+        snapshot = apply(snapshot, i);
+        visit(i, snapshot);
+      }
     },
     extend,
     stats: () => send.stats(),

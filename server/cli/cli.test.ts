@@ -132,7 +132,9 @@ describe('signalscope check', () => {
       /^warning\s+error-response\s+seq 7\s+c1: produce \(id 13, client→server, seq 6\) failed: 500 transport with id "x" not found$/m,
     );
     expect(out).toMatch(/^warning\s+orphan-response\s+seq 11/m);
-    expect(out).toMatch(/1 error\(s\), 2 warning\(s\)/);
+    // The room model: produce named a transport this client never created.
+    expect(out).toMatch(/^warning\s+unknown-transport\s+seq 6\s+c1: produce names transport x/m);
+    expect(out).toMatch(/1 error\(s\), 3 warning\(s\)/);
   });
 
   it('prints JSON with --json and filters by severity', async () => {
@@ -301,6 +303,7 @@ describe('signalscope states', () => {
       ['peer-connection', 'send-pc'],
       ['peer-connection', 'recv-pc-2'],
       ['peer-connection', 'send-pc-2'],
+      ['mediasoup-room', 'c1'],
     ]);
     const peer = r.machines[0];
     expect(peer?.changes.map((c) => c.state.state)).toEqual([
@@ -331,6 +334,29 @@ describe('signalscope states', () => {
     });
   });
 
+  it('prints every machine kind: mesh page, two-party client, negotiation, mediasoup room', async () => {
+    const mesh = await run(['states', fixture('mesh-room')]);
+    expect(mesh.code).toBe(0);
+    expect(mesh.out).toMatch(/^mesh-room c1 {2}\(\d+ changes\)$/m);
+    expect(mesh.out).toMatch(
+      /^ {2}end\s+.*self 3, online \[1, 2, 4\], links 1: passive connected #2; 2: passive connected; 4: initiator connected$/m,
+    );
+    expect(mesh.out).toMatch(/^negotiation pc-4 /m);
+    expect(mesh.out).not.toMatch(/^protoo-peer/m);
+    const two = await run(['states', '--json', fixture('two-party-room')]);
+    const r = JSON.parse(two.out) as StatesJson;
+    expect(r.machines.map((m) => m.kind)).toEqual([
+      'peer-connection',
+      'negotiation',
+      'two-party-room',
+    ]);
+    expect(r.machines[2]?.final).toMatchObject({ state: 'ended', isInitiator: true, problems: 0 });
+    const legacy = await run(['states', fixture('legacy-participant-join')]);
+    expect(legacy.out).toMatch(
+      /^ {2}end\s+joined\s+2 peers, transports \S+ connected \/ \S+ connected, 2 producers, 4 consumers, data 2 out \/ 3 in$/m,
+    );
+  });
+
   it('--json on legacy-participant-join: both peer connections end connected', async () => {
     const { code, out } = await run(['states', '--json', fixture('legacy-participant-join')]);
     expect(code).toBe(0);
@@ -339,9 +365,18 @@ describe('signalscope states', () => {
       ['protoo-peer', 'c1', 1],
       ['peer-connection', 'recv-pc', 2],
       ['peer-connection', 'send-pc', 2],
+      ['mediasoup-room', 'c1', 40],
     ]);
     expect(r.machines[0]?.final).toEqual({ state: 'open', cycle: 1, attempt: 1, pending: 0 });
-    for (const m of r.machines.slice(1)) {
+    expect(r.machines[3]?.final).toMatchObject({
+      state: 'joined',
+      joined: true,
+      peers: 2,
+      producers: 2,
+      consumers: 4,
+      problems: 0,
+    });
+    for (const m of r.machines.slice(1, 3)) {
       expect(m.changes.map((c) => c.seq)).toEqual(m.id === 'recv-pc' ? [19, 31] : [34, 37]);
       expect(m.final).toEqual({
         signalingState: 'stable',

@@ -10,8 +10,13 @@ import { allFindings } from '../../src/projections/machineFindings.ts';
 import {
   machineStates,
   type MachineEntry,
+  type MachineKind,
+  type MediasoupRoomStateView,
+  type MeshRoomStateView,
+  type NegotiationStateView,
   type PeerConnectionStateView,
   type ProtooPeerStateView,
+  type TwoPartyRoomStateView,
 } from '../../src/projections/machineStates.ts';
 import { summarise, type SessionSummary } from '../../src/projections/summary.ts';
 import { exportCaptureLines } from '../../src/session/redact.ts';
@@ -29,9 +34,12 @@ Usage:
   signalscope summary [--json] [--partial] FILE   counts of events, frames, requests, outcomes, methods
   signalscope check [--json] [--partial] [--min-severity error|warning|info] FILE
                                                   findings (code, seq, message); exit 1 when any is an error
-  signalscope states [--json] [--partial] FILE    every machine the capture drives (protoo peer per
-                                                  connection, peer connection per pc) and its
-                                                  state changes (seq, state)
+  signalscope states [--json] [--partial] FILE    every machine the capture drives and its state
+                                                  changes (seq, state): protoo peer per protoo
+                                                  connection, peer connection per pc, perfect
+                                                  negotiation per pc that is not a mediasoup
+                                                  transport's, mediasoup room client, mesh-room
+                                                  page and two-party client per connection
   signalscope export [--keep-secrets] [--partial] FILE
                                                   the capture on standard output, secrets redacted
                                                   (URL parameters and data fields named secret,
@@ -304,10 +312,7 @@ function formatStates(loaded: Loaded, machines: readonly MachineEntry[]): string
   if (machines.length === 0) lines.push('  no machines: the capture has no connection and no pc');
   for (const m of machines) {
     const rows: [string, string, string][] = [];
-    const describe = (state: ProtooPeerStateView | PeerConnectionStateView) =>
-      m.kind === 'protoo-peer'
-        ? describeProtoo(state as ProtooPeerStateView)
-        : describePc(state as PeerConnectionStateView);
+    const describe = (state: MachineEntry['initial']) => describeState(m.kind, state);
     rows.push(['start', '', describe(m.initial)]);
     for (const c of m.changes) rows.push([`seq ${c.seq}`, `${ms(c.t)} ms`, describe(c.state)]);
     rows.push(['end', '', describe(m.final)]);
@@ -342,6 +347,71 @@ function ms(t: number): string {
 
 function describePc(s: PeerConnectionStateView): string {
   return `signaling ${s.signalingState}, gathering ${s.iceGatheringState}, ICE ${s.iceConnectionState}, connection ${s.connectionState}`;
+}
+
+function describeNegotiation(s: NegotiationStateView): string {
+  const flags = [
+    s.makingOffer ? 'makingOffer' : undefined,
+    s.ignoreOffer ? 'ignoreOffer' : undefined,
+    s.isSettingRemoteAnswerPending ? 'isSettingRemoteAnswerPending' : undefined,
+  ].filter((f) => f !== undefined);
+  return `offerer ${s.offerer}, handler ${s.handler}${flags.length > 0 ? `, ${flags.join(', ')}` : ''}${s.polite ? ' (polite)' : ''}`;
+}
+
+function describeMediasoup(s: MediasoupRoomStateView): string {
+  const parts = [`${s.peers} peer${s.peers === 1 ? '' : 's'}`];
+  const transports = Object.entries(s.transports);
+  if (transports.length > 0) {
+    parts.push(`transports ${transports.map(([id, st]) => `${printable(id)} ${st}`).join(' / ')}`);
+  }
+  parts.push(`${s.producers} producer${s.producers === 1 ? '' : 's'}`);
+  parts.push(
+    `${s.consumers} consumer${s.consumers === 1 ? '' : 's'}${s.pausedConsumers > 0 ? ` (${s.pausedConsumers} paused)` : ''}`,
+  );
+  if (s.dataProducers + s.dataConsumers > 0) {
+    parts.push(`data ${s.dataProducers} out / ${s.dataConsumers} in`);
+  }
+  if (s.problems > 0) parts.push(`${s.problems} problem${s.problems === 1 ? '' : 's'}`);
+  return `${s.state.padEnd(12)}  ${parts.join(', ')}`;
+}
+
+function describeMesh(s: MeshRoomStateView): string {
+  const links = Object.entries(s.links).map(([peer, l]) => `${printable(peer)}: ${l}`);
+  const parts = [
+    `self ${s.selfId === null ? '?' : printable(s.selfId)}`,
+    `online [${s.online.map(printable).join(', ')}]`,
+    ...(links.length > 0 ? [`links ${links.join('; ')}`] : []),
+    ...(s.problems > 0 ? [`${s.problems} problem${s.problems === 1 ? '' : 's'}`] : []),
+  ];
+  return `${s.state.padEnd(12)}  ${parts.join(', ')}`;
+}
+
+function describeTwoParty(s: TwoPartyRoomStateView): string {
+  const parts = [
+    ...(s.room === null ? [] : [`room ${printable(s.room)}`]),
+    ...(s.isInitiator ? ['initiator'] : []),
+    ...(s.hasMedia ? ['has media'] : []),
+    ...(s.peerPresent ? ['peer present'] : []),
+    ...(s.problems > 0 ? [`${s.problems} problem${s.problems === 1 ? '' : 's'}`] : []),
+  ];
+  return `${s.state.padEnd(20)}  ${parts.join(', ')}`.trimEnd();
+}
+
+function describeState(kind: MachineKind, state: MachineEntry['initial']): string {
+  switch (kind) {
+    case 'protoo-peer':
+      return describeProtoo(state as ProtooPeerStateView);
+    case 'peer-connection':
+      return describePc(state as PeerConnectionStateView);
+    case 'negotiation':
+      return describeNegotiation(state as NegotiationStateView);
+    case 'mediasoup-room':
+      return describeMediasoup(state as MediasoupRoomStateView);
+    case 'mesh-room':
+      return describeMesh(state as MeshRoomStateView);
+    case 'two-party-room':
+      return describeTwoParty(state as TwoPartyRoomStateView);
+  }
 }
 
 function exportCapture(args: Args, loaded: Loaded, io: Io): number {

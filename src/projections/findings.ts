@@ -186,6 +186,41 @@ export const FINDING_CODES = {
     description:
       'All 11 attempts of a protoo retry cycle failed: protoo-client gives up and the peer is closed.',
   },
+  'call-before-join': {
+    severity: 'warning',
+    description:
+      'A mediasoup-demo client sent produce / produceData before its join succeeded; the server rejects it.',
+  },
+  'join-twice': {
+    severity: 'warning',
+    description:
+      'A mediasoup-demo client sent join while already joined, or while another join was in flight.',
+  },
+  'unknown-transport': {
+    severity: 'warning',
+    description:
+      'A request names a transport this client never created, one of an earlier socket, or one it closed.',
+  },
+  'second-connect': {
+    severity: 'warning',
+    description:
+      'connectWebRtcTransport again on a transport already connecting or connected (mediasoup-client connects a transport once).',
+  },
+  'transport-failed': {
+    severity: 'error',
+    description:
+      "A mediasoup transport's RTCPeerConnection reported connectionState failed: no media flows on it.",
+  },
+  'mesh-rule-broken': {
+    severity: 'warning',
+    description:
+      'A mesh-room page broke a rule of the room: an offer from the side that should wait, a second link to a peer, an answer or candidate with no offer, an event before the welcome, a changed id.',
+  },
+  'two-party-rule-broken': {
+    severity: 'warning',
+    description:
+      'A two-party-room client broke the order of the room: a message before joining, an offer from the joiner or before both are ready, an answer with no offer, a candidate before the offer.',
+  },
 } as const satisfies Record<string, { severity: Severity; description: string }>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

@@ -294,3 +294,100 @@ describe('machine findings of the fixtures', () => {
     expect(list).toEqual([]);
   });
 });
+
+describe('room machine findings', () => {
+  const frame = (t: number, dir: 'in' | 'out', value: unknown, conn = 'c1'): EventInput => ({
+    t,
+    type: 'ws.frame',
+    conn,
+    dir,
+    text: JSON.stringify(value),
+  });
+  const codes = (a: SessionAnalysis) => machineFindings(a).map((f) => f.code);
+
+  it('reports produce before join, at the request, as call-before-join', () => {
+    const a = analyse([
+      { t: 0, type: 'ws.open', conn: 'c1', url: 'wss://x/?roomId=r&peerId=p', protocol: 'protoo' },
+      frame(1, 'out', { request: true, id: 1, method: 'getRouterRtpCapabilities', data: {} }),
+      frame(2, 'in', {
+        response: true,
+        id: 1,
+        ok: true,
+        data: { codecs: [], headerExtensions: [] },
+      }),
+      frame(3, 'out', {
+        request: true,
+        id: 2,
+        method: 'produce',
+        data: { transportId: 't1', kind: 'audio', rtpParameters: {}, appData: {} },
+      }),
+    ]);
+    const f = machineFindings(a).find((x) => x.code === 'call-before-join');
+    expect(f?.index).toBe(3);
+    expect(f?.machine).toEqual({ kind: 'mediasoup-room', id: 'c1' });
+    expect(f?.message).toMatch(/produce/);
+  });
+
+  it('reports a failed transport at the pc event that says so', () => {
+    const a = analyseFixture('legacy-participant-join.sscap.jsonl');
+    expect(codes(a)).not.toContain('transport-failed');
+    const log = new SessionLog();
+    for (const e of a.log.events()) log.appendWithSeq(e);
+    const pcEvent = [...a.log.events()].find((e) => e.type === 'pc');
+    if (pcEvent?.type !== 'pc') throw new Error('the fixture has pc events');
+    const index = log.append({
+      t: log.endTime + 1,
+      type: 'pc',
+      pc: pcEvent.pc,
+      conn: 'c1',
+      event: 'connectionstatechange',
+      value: 'failed',
+    });
+    const failed = machineFindings(new SessionAnalysis(log).update()).filter(
+      (f) => f.code === 'transport-failed',
+    );
+    expect(failed.map((f) => f.index)).toEqual([index]);
+    expect(failed[0]?.severity).toBe('error');
+  });
+
+  it('reports an offer from the passive side of a mesh link at that frame', () => {
+    const a = analyse([
+      { t: 0, type: 'ws.open', conn: 'm1', url: 'ws://127.0.0.1/mesh?room=a' },
+      frame(1, 'in', { type: 'welcome', id: 5, online: [2] }, 'm1'),
+      // Peer 2 < 5 initiates; an offer *from* 5 toward 2 breaks the rule.
+      frame(
+        2,
+        'out',
+        { type: 'signal', to: 2, description: { type: 'offer', sdp: 'v=0\r\n' } },
+        'm1',
+      ),
+    ]);
+    const f = machineFindings(a).filter((x) => x.code === 'mesh-rule-broken');
+    expect(f.map((x) => x.index)).toEqual([2]);
+    expect(f[0]?.message).toMatch(/^offer-from-passive/);
+    expect(f[0]?.machine).toEqual({ kind: 'mesh-room', id: 'm1' });
+  });
+
+  it('reports a two-party message before the room was joined', () => {
+    const a = analyse([
+      { t: 0, type: 'ws.open', conn: 'c1', url: 'ws://127.0.0.1/two-party' },
+      frame(1, 'out', { type: 'message', message: 'got user media' }),
+      frame(2, 'out', { type: 'create or join', room: 'r' }),
+    ]);
+    const f = machineFindings(a).filter((x) => x.code === 'two-party-rule-broken');
+    expect(f.map((x) => x.index)).toEqual([1]);
+    expect(f[0]?.message).toMatch(/^before-join/);
+  });
+
+  it('finds no room finding on the clean fixtures', () => {
+    for (const file of [
+      'legacy-participant-join.sscap.jsonl',
+      'new-participant-join.sscap.jsonl',
+      'mesh-room.sscap.jsonl',
+      'two-party-room.sscap.jsonl',
+      'two-party-full.sscap.jsonl',
+    ]) {
+      expect(machineFindings(analyseFixture(file)), file).toEqual([]);
+    }
+  });
+});

@@ -7,7 +7,14 @@
  *   reject);
  * - protoo peers (machines/protooPeerMachine.ts): `reconnect-storm` (more than
  *   {@link RECONNECT_STORM}.cycles new retry cycles within `windowMs`), `retries-exhausted`
- *   (all 11 attempts of a cycle failed; the peer is closed).
+ *   (all 11 attempts of a cycle failed; the peer is closed);
+ * - mediasoup-demo room clients: `call-before-join`, `join-twice`, `unknown-transport`,
+ *   `second-connect`, `transport-failed` (the room model's other problems are event findings);
+ * - mesh-room pages and two-party-room clients: `mesh-rule-broken`, `two-party-rule-broken`.
+ *
+ * The perfect-negotiation model gives no findings: the pattern is an application's choice,
+ * not a rule of WebRTC, and a pc that breaks the signaling rules is already reported by the
+ * peer connection model. Its decisions are in `signalscope states` and the machine view.
  *
  * {@link allFindings} merges them with the event findings of findings.ts, in log order.
  */
@@ -32,6 +39,11 @@ import {
 import type { ProtooPeerTrack } from './drivers/protooPeerDriver.ts';
 import { FINDING_CODES, findings, type Finding, type FindingCode } from './findings.ts';
 import { createMachineDrivers, type MachineDrivers } from './machineStates.ts';
+import type { MediasoupClientTrack } from './drivers/mediasoupClientDriver.ts';
+import type { MeshRoomTrack } from './drivers/meshRoomDriver.ts';
+import type { TwoPartyRoomTrack } from './drivers/twoPartyRoomDriver.ts';
+import type { RoomProblemCode } from '../../machines/mediasoupClientMachine.ts';
+import type { Stepper } from '../../machines/lib/stepper.ts';
 import { lastAtOrBefore } from './drivers/positions.ts';
 
 /**
@@ -251,6 +263,79 @@ function protooPeerFindings(
   if (storm !== undefined) flush(storm);
 }
 
+/** Room problems that are findings of their own; the rest are event findings already. */
+const ROOM_PROBLEM_FINDINGS: Partial<Record<RoomProblemCode, FindingCode>> = {
+  'before-join': 'call-before-join',
+  'join-twice': 'join-twice',
+  'unknown-transport': 'unknown-transport',
+  'second-connect': 'second-connect',
+  'transport-failed': 'transport-failed',
+};
+
+function mediasoupRoomFindings(log: SessionLog, track: MediasoupClientTrack, out: Finding[]): void {
+  const add = makeAdd(log, out, { kind: 'mediasoup-room', id: track.conn });
+  const last = track.indexes[track.indexes.length - 1] ?? 0;
+  for (const p of track.stepper.final.context.room.problems) {
+    const code = ROOM_PROBLEM_FINDINGS[p.code];
+    if (code === undefined) continue;
+    // A room problem's `seq` is the driver's log index.
+    const index = Number.isInteger(p.seq) && p.seq >= 0 && p.seq < log.length ? p.seq : last;
+    add(code, index, p.message);
+  }
+}
+
+/**
+ * Problems a machine records without a position (mesh, two-party): each one at the event
+ * after which its context's problem list grew.
+ */
+function problemsByEvent<TSnapshot, TProblem>(
+  stepper: Stepper<TSnapshot>,
+  indexes: ArrayLike<number>,
+  problemsOf: (snapshot: TSnapshot) => readonly TProblem[],
+  visit: (problem: TProblem, index: number) => void,
+): void {
+  let seen = problemsOf(stepper.initial).length;
+  let last = stepper.initial;
+  stepper.scan((k, snapshot) => {
+    if (snapshot === last) return;
+    last = snapshot;
+    const problems = problemsOf(snapshot);
+    const index = indexes[k];
+    if (index !== undefined) {
+      for (let j = seen; j < problems.length; j++) {
+        const p = problems[j];
+        if (p !== undefined) visit(p, index);
+      }
+    }
+    seen = problems.length;
+  });
+}
+
+function meshRoomFindings(log: SessionLog, track: MeshRoomTrack, out: Finding[]): void {
+  const add = makeAdd(log, out, { kind: 'mesh-room', id: track.conn });
+  problemsByEvent(
+    track.stepper,
+    track.indexes,
+    (s) => s.context.problems,
+    (p, index) => {
+      const peer = p.peerId === null ? '' : ` (peer ${p.peerId})`;
+      add('mesh-rule-broken', index, `${p.kind}${peer}: ${p.detail}`);
+    },
+  );
+}
+
+function twoPartyRoomFindings(log: SessionLog, track: TwoPartyRoomTrack, out: Finding[]): void {
+  const add = makeAdd(log, out, { kind: 'two-party-room', id: track.conn });
+  problemsByEvent(
+    track.stepper,
+    track.indexes,
+    (s) => s.context.problems,
+    (p, index) => {
+      add('two-party-rule-broken', index, `${p.kind}: ${p.detail}`);
+    },
+  );
+}
+
 /**
  * The findings of every machine the session drives, in log order.
  *
@@ -265,6 +350,9 @@ export function machineFindings(
   const out: Finding[] = [];
   for (const track of drivers.protoo.tracks()) protooPeerFindings(analysis, track, out);
   for (const track of drivers.pc.tracks()) peerConnectionFindings(log, track, out);
+  for (const track of drivers.mediasoup.tracks()) mediasoupRoomFindings(log, track, out);
+  for (const track of drivers.mesh.tracks()) meshRoomFindings(log, track, out);
+  for (const track of drivers.twoParty.tracks()) twoPartyRoomFindings(log, track, out);
   // Array.prototype.sort is stable: findings of one event keep their order.
   return out.sort((x, y) => x.index - y.index);
 }

@@ -57,7 +57,7 @@ describe('machineStates on every fixture', () => {
   });
 
   for (const file of FIXTURE_FILES) {
-    it(`${file}: one protoo peer per connection, one peer connection per pc, consistent changes`, () => {
+    it(`${file}: one protoo peer per protoo connection, one peer connection per pc, consistent changes`, () => {
       const a = analyseFixture(file);
       const log = a.log;
       const { machines } = machineStates(a);
@@ -66,20 +66,30 @@ describe('machineStates on every fixture', () => {
         const e = log.get(i);
         if (e.type === 'pc') pcIds.add(e.pc);
       }
-      expect(machines.filter((m) => m.kind === 'protoo-peer').map((m) => m.id)).toEqual([
-        ...log.connections(),
-      ]);
+      const protooConns = log.connections().filter((_, id) => {
+        const p = a.protocolOf(id);
+        return p !== 'mesh' && p !== 'two-party';
+      });
+      expect(machines.filter((m) => m.kind === 'protoo-peer').map((m) => m.id)).toEqual(
+        protooConns,
+      );
       expect(
         machines
           .filter((m) => m.kind === 'peer-connection')
           .map((m) => m.id)
           .sort(),
       ).toEqual([...pcIds].sort());
-      // Protoo peers first, then peer connections.
+      // In kind order: protoo peers, peer connections, negotiation, rooms.
+      const ORDER = [
+        'protoo-peer',
+        'peer-connection',
+        'negotiation',
+        'mediasoup-room',
+        'mesh-room',
+        'two-party-room',
+      ];
       const kinds = machines.map((m) => m.kind);
-      expect(kinds).toEqual(
-        [...kinds].sort((x, y) => (x === y ? 0 : x === 'protoo-peer' ? -1 : 1)),
-      );
+      expect(kinds).toEqual([...kinds].sort((x, y) => ORDER.indexOf(x) - ORDER.indexOf(y)));
 
       for (const m of machines) {
         let lastSeq = -1;
@@ -90,7 +100,10 @@ describe('machineStates on every fixture', () => {
           expect(log.time(c.index)).toBe(c.t);
         }
         const last = m.changes.at(-1)?.state ?? m.initial;
-        if (m.kind === 'peer-connection') {
+        if (m.kind !== 'protoo-peer' && m.kind !== 'peer-connection') {
+          // Every view change is listed: the last one is the final view.
+          expect(m.final).toEqual(last);
+        } else if (m.kind === 'peer-connection') {
           expect(m.final).toEqual(last);
           expect(Object.keys(m.final).sort()).toEqual([
             'connectionState',
@@ -174,7 +187,7 @@ describe('machineStates on every fixture', () => {
 
   it('observer-join: a protoo peer and no peer connection', () => {
     const { machines } = machineStates(analyseFixture('observer-join.sscap.jsonl'));
-    expect(machines.map((m) => m.kind)).toEqual(['protoo-peer']);
+    expect(machines.map((m) => m.kind)).toEqual(['protoo-peer', 'mediasoup-room']);
   });
 });
 
@@ -207,7 +220,11 @@ describe('machineStates on hand-built logs', () => {
       { t: 9, type: 'pc', pc: 'p1', event: 'connectionstatechange', value: 'connected' },
     ]);
     const { machines } = machineStates(a);
-    expect(machines.map((m) => [m.kind, m.id])).toEqual([['peer-connection', 'p1']]);
+    // Not a mediasoup transport's pc: its perfect-negotiation model is listed too.
+    expect(machines.map((m) => [m.kind, m.id])).toEqual([
+      ['peer-connection', 'p1'],
+      ['negotiation', 'p1'],
+    ]);
     const m = pc(machines, 'p1');
     expect(m.changes.map((c) => [c.seq, c.state])).toEqual([
       [
@@ -312,5 +329,57 @@ describe('peerConnectionStateOf', () => {
         connectionState: 'failed',
       },
     );
+  });
+});
+
+describe('machineStates of the room machines', () => {
+  const states = (file: string) => machineStates(analyseFixture(file)).machines;
+
+  it('follows a mediasoup-demo client through its join to the room it ends in', () => {
+    const machines = states('legacy-participant-join.sscap.jsonl');
+    const room = machines.find((m) => m.kind === 'mediasoup-room');
+    expect(room?.id).toBe('c1');
+    if (room?.kind !== 'mediasoup-room') throw new Error('no room');
+    const names = room.changes.map((c) => c.state.state).filter((n, i, all) => n !== all[i - 1]);
+    expect(names).toEqual(['connected', 'gettingCapabilities', 'ready', 'joining', 'joined']);
+    // The room's growth is listed as changes of its counts, not only of its state.
+    expect(room.changes.length).toBeGreaterThan(names.length);
+    expect(names).toContain('joined');
+    expect(room.final.joined).toBe(true);
+    // Its pcs are transports: no negotiation model for them.
+    expect(machines.filter((m) => m.kind === 'negotiation')).toEqual([]);
+    // A transport's connection state shows once its pc connects.
+    expect(room.changes.some((c) => Object.values(c.state.transports).includes('connected'))).toBe(
+      true,
+    );
+  });
+
+  it('gives a mesh page its links and a negotiation model per pc', () => {
+    const machines = states('mesh-room.sscap.jsonl');
+    expect(machines.filter((m) => m.kind === 'protoo-peer')).toEqual([]);
+    const mesh = machines.find((m) => m.kind === 'mesh-room');
+    if (mesh?.kind !== 'mesh-room') throw new Error('no mesh page');
+    expect(mesh.final.selfId).toBe('3');
+    expect(Object.keys(mesh.final.links).sort()).toEqual(['1', '2', '4']);
+    expect(mesh.final.links['1']).toMatch(/connected #2$/);
+    expect(mesh.final.problems).toBe(0);
+    expect(machines.filter((m) => m.kind === 'negotiation').length).toBeGreaterThan(0);
+  });
+
+  it('follows a two-party client to the end of the call, and a third one to full', () => {
+    const room = states('two-party-room.sscap.jsonl').find((m) => m.kind === 'two-party-room');
+    if (room?.kind !== 'two-party-room') throw new Error('no two-party client');
+    const names = room.changes.map((c) => c.state.state).filter((n, i, all) => n !== all[i - 1]);
+    expect(names).toEqual([
+      'joining',
+      'inRoom.initiator',
+      'inRoom.gotMedia',
+      'inRoom.channelReady',
+      'inRoom.offering',
+      'inRoom.connected',
+      'ended',
+    ]);
+    const full = states('two-party-full.sscap.jsonl').find((m) => m.kind === 'two-party-room');
+    expect(full?.final).toMatchObject({ state: 'full' });
   });
 });

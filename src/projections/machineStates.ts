@@ -2,9 +2,11 @@
  * The state history of every machine a capture drives, as plain data for the CLI
  * (`signalscope states`) and the views.
  *
- * One entry per machine instance, protoo peers first (one per signaling connection, in the
- * log's connection order), then peer connections (one per `pc` id, in order of first
- * appearance). Every entry has the same outline — `{ kind, id, initial, changes, final }` —
+ * One entry per machine instance, in this order: protoo peers (one per protoo connection, in
+ * the log's connection order), peer connections (one per `pc` id, in order of first
+ * appearance), negotiation models (one per `pc` that is not a mediasoup transport's),
+ * mediasoup-demo room clients, mesh-room pages and two-party-room clients (one per
+ * connection of that protocol). Every entry has the same outline — `{ kind, id, initial, changes, final }` —
  * and a state shape of its own kind, so other machines (mediasoup room clients, mesh and
  * two-party rooms) slot in as new members of {@link MachineEntry}:
  *
@@ -35,7 +37,23 @@ import {
   createMediasoupClientDriver,
   type MediasoupClientDriver,
 } from './drivers/mediasoupClientDriver.ts';
-import { createNegotiationDriver, type NegotiationDriver } from './drivers/negotiationDriver.ts';
+import {
+  createMeshRoomDriver,
+  type MeshRoomDriver,
+  type MeshRoomSnapshot,
+} from './drivers/meshRoomDriver.ts';
+import {
+  createNegotiationDriver,
+  type NegotiationDriver,
+  type NegotiationSnapshot,
+} from './drivers/negotiationDriver.ts';
+import {
+  createTwoPartyRoomDriver,
+  type TwoPartyRoomDriver,
+  type TwoPartyRoomSnapshot,
+} from './drivers/twoPartyRoomDriver.ts';
+import type { MediasoupClientSnapshot } from './drivers/mediasoupClientDriver.ts';
+import type { Stepper } from '../../machines/lib/stepper.ts';
 import {
   createPeerConnectionDriver,
   type PeerConnectionDriver,
@@ -49,8 +67,14 @@ import {
 } from './drivers/protooPeerDriver.ts';
 import { TYPE_CODE } from '../session/SessionLog.ts';
 
-/** Every kind of machine instance; later: mediasoup room clients, mesh and two-party rooms. */
-export type MachineKind = 'protoo-peer' | 'peer-connection';
+/** Every kind of machine instance. */
+export type MachineKind =
+  | 'protoo-peer'
+  | 'peer-connection'
+  | 'negotiation'
+  | 'mediasoup-room'
+  | 'mesh-room'
+  | 'two-party-room';
 
 /** An event that changed a machine's state value, and the state after it. */
 export interface MachineChange<TState> {
@@ -91,9 +115,62 @@ export interface PeerConnectionStateView {
   readonly connectionState: PeerConnectionState;
 }
 
+/** The perfect-negotiation model of one `pc` (machines/negotiationMachine.ts). */
+export interface NegotiationStateView {
+  /** Where the `negotiationneeded` handler is: idle, makingOffer, settingOffer, sendingOffer. */
+  readonly offerer: string;
+  /** Where the message handler is: idle, ignoringOffer, handlingRemoteOffer, … */
+  readonly handler: string;
+  readonly makingOffer: boolean;
+  readonly ignoreOffer: boolean;
+  readonly isSettingRemoteAnswerPending: boolean;
+  readonly polite: boolean;
+}
+
+/** A mediasoup-demo room client (machines/mediasoupClientMachine.ts), counted. */
+export interface MediasoupRoomStateView {
+  /** idle, connected, gettingCapabilities, ready, joining, joined, disconnected, rejoining, closed. */
+  readonly state: string;
+  readonly joined: boolean;
+  /** Remote peers in the room. */
+  readonly peers: number;
+  /** Open transports: id → connection state (from its pc when known, else its connect step). */
+  readonly transports: Readonly<Record<string, string>>;
+  readonly producers: number;
+  readonly consumers: number;
+  /** Open consumers paused on the server (their own flag). */
+  readonly pausedConsumers: number;
+  readonly dataProducers: number;
+  readonly dataConsumers: number;
+  /** Problems so far (out-of-order calls, timeouts, failed transports…). */
+  readonly problems: number;
+}
+
+/** One page of a mesh room (machines/meshRoomMachine.ts). */
+export interface MeshRoomStateView {
+  readonly state: string;
+  readonly selfId: string | null;
+  readonly online: readonly string[];
+  /** Remote peer id → `role state` and generation (`initiator connected #2`). */
+  readonly links: Readonly<Record<string, string>>;
+  readonly problems: number;
+}
+
+/** One client of a two-party room (machines/twoPartyRoomMachine.ts). */
+export interface TwoPartyRoomStateView {
+  /** idle, joining, inRoom.initiator, inRoom.channelReady, …, full, ended. */
+  readonly state: string;
+  readonly room: string | null;
+  readonly isInitiator: boolean;
+  readonly hasMedia: boolean;
+  readonly remoteMedia: boolean;
+  readonly peerPresent: boolean;
+  readonly problems: number;
+}
+
 interface MachineEntryOf<TKind extends MachineKind, TState> {
   readonly kind: TKind;
-  /** The connection name (protoo-peer) or the `pc` id (peer-connection). */
+  /** The connection name (protoo-peer, rooms) or the `pc` id (peer-connection, negotiation). */
   readonly id: string;
   readonly initial: TState;
   readonly changes: readonly MachineChange<TState>[];
@@ -102,7 +179,17 @@ interface MachineEntryOf<TKind extends MachineKind, TState> {
 
 export type ProtooPeerEntry = MachineEntryOf<'protoo-peer', ProtooPeerStateView>;
 export type PeerConnectionEntry = MachineEntryOf<'peer-connection', PeerConnectionStateView>;
-export type MachineEntry = ProtooPeerEntry | PeerConnectionEntry;
+export type NegotiationEntry = MachineEntryOf<'negotiation', NegotiationStateView>;
+export type MediasoupRoomEntry = MachineEntryOf<'mediasoup-room', MediasoupRoomStateView>;
+export type MeshRoomEntry = MachineEntryOf<'mesh-room', MeshRoomStateView>;
+export type TwoPartyRoomEntry = MachineEntryOf<'two-party-room', TwoPartyRoomStateView>;
+export type MachineEntry =
+  | ProtooPeerEntry
+  | PeerConnectionEntry
+  | NegotiationEntry
+  | MediasoupRoomEntry
+  | MeshRoomEntry
+  | TwoPartyRoomEntry;
 
 export interface MachineStates {
   readonly machines: readonly MachineEntry[];
@@ -119,6 +206,10 @@ export interface MachineDrivers {
   readonly negotiation: NegotiationDriver;
   /** One mediasoup-demo room client per connection that speaks mediasoup-demo. */
   readonly mediasoup: MediasoupClientDriver;
+  /** One mesh-room page per mesh connection. */
+  readonly mesh: MeshRoomDriver;
+  /** One two-party-room client per two-party connection. */
+  readonly twoParty: TwoPartyRoomDriver;
   /** Takes in events appended since the last call (call `analysis.update()` first). */
   update(): void;
 }
@@ -146,16 +237,22 @@ export function createMachineDrivers(
     options.polite === undefined ? {} : { polite: options.polite },
   );
   const mediasoup = createMediasoupClientDriver(analysis);
+  const mesh = createMeshRoomDriver(analysis);
+  const twoParty = createTwoPartyRoomDriver(analysis);
   return {
     protoo,
     pc,
     negotiation,
     mediasoup,
+    mesh,
+    twoParty,
     update() {
       protoo.update();
       pc.update();
       negotiation.update();
       mediasoup.update();
+      mesh.update();
+      twoParty.update();
     },
   };
 }
@@ -278,6 +375,133 @@ export function protooPeerChanges(
   return changes;
 }
 
+/** A state value as one string: `joined`, `inRoom.initiator`, or `a.b + c.d` for parallel regions. */
+export function flatState(value: StateValue): string {
+  if (typeof value === 'string') return value;
+  const parts = Object.entries(value).map(([k, v]) => {
+    const inner = v === undefined ? '' : flatState(v);
+    return inner === '' ? k : `${k}.${inner}`;
+  });
+  return parts.join(' + ');
+}
+
+/**
+ * The negotiation view of a snapshot.
+ *
+ * @example
+ * negotiationStateOf(track.stepper.final).handler; // 'idle'
+ */
+export function negotiationStateOf(snapshot: NegotiationSnapshot): NegotiationStateView {
+  const regions: Partial<Record<string, StateValue>> =
+    typeof snapshot.value === 'string' ? {} : snapshot.value;
+  const c = snapshot.context;
+  return {
+    offerer: typeof regions.offerer === 'string' ? regions.offerer : 'idle',
+    handler: typeof regions.handler === 'string' ? regions.handler : 'idle',
+    makingOffer: c.makingOffer,
+    ignoreOffer: c.ignoreOffer,
+    isSettingRemoteAnswerPending: c.isSettingRemoteAnswerPending,
+    polite: c.polite,
+  };
+}
+
+/**
+ * The counted view of a room client's snapshot.
+ *
+ * @example
+ * mediasoupRoomStateOf(track.stepper.final); // { state: 'joined', joined: true, peers: 2, … }
+ */
+export function mediasoupRoomStateOf(snapshot: MediasoupClientSnapshot): MediasoupRoomStateView {
+  const room = snapshot.context.room;
+  const open = <T extends { closed: boolean }>(table: Readonly<Record<string, T>>) =>
+    Object.values(table).filter((x) => !x.closed);
+  const transports: Record<string, string> = {};
+  for (const t of open(room.transports)) {
+    transports[t.id] = t.connectionState === 'new' ? t.connect : t.connectionState;
+  }
+  const consumers = open(room.consumers);
+  return {
+    state: flatState(snapshot.value),
+    joined: room.joined,
+    peers: Object.values(room.peers).filter((p) => p.present).length,
+    transports,
+    producers: open(room.producers).length,
+    consumers: consumers.length,
+    pausedConsumers: consumers.filter((c) => c.paused).length,
+    dataProducers: open(room.dataProducers).length,
+    dataConsumers: open(room.dataConsumers).length,
+    problems: room.problems.length,
+  };
+}
+
+/** The view of a mesh page's snapshot. */
+export function meshRoomStateOf(snapshot: MeshRoomSnapshot): MeshRoomStateView {
+  const c = snapshot.context;
+  const links: Record<string, string> = {};
+  for (const [peer, link] of Object.entries(c.links)) {
+    links[peer] = `${link.role} ${link.state}${link.generation > 1 ? ` #${link.generation}` : ''}`;
+  }
+  return {
+    state: flatState(snapshot.value),
+    selfId: c.selfId,
+    online: c.online,
+    links,
+    problems: c.problems.length,
+  };
+}
+
+/** The view of a two-party client's snapshot. */
+export function twoPartyRoomStateOf(snapshot: TwoPartyRoomSnapshot): TwoPartyRoomStateView {
+  const c = snapshot.context;
+  return {
+    state: flatState(snapshot.value),
+    room: c.room,
+    isInitiator: c.isInitiator,
+    hasMedia: c.hasMedia,
+    remoteMedia: c.remoteMedia,
+    peerPresent: c.peerPresent,
+    problems: c.problems.length,
+  };
+}
+
+/**
+ * The events after which a machine's view differs from before, with the view after them: a
+ * linear scan of the stepper (one step per event).
+ */
+export function viewChanges<TSnapshot, TView>(
+  log: SessionAnalysis['log'],
+  stepper: Stepper<TSnapshot>,
+  indexes: ArrayLike<number>,
+  viewOf: (snapshot: TSnapshot) => TView,
+): MachineChange<TView>[] {
+  const changes: MachineChange<TView>[] = [];
+  let previous = JSON.stringify(viewOf(stepper.initial));
+  let last: TSnapshot = stepper.initial;
+  stepper.scan((k, snapshot) => {
+    if (snapshot === last) return;
+    last = snapshot;
+    const view = viewOf(snapshot);
+    const key = JSON.stringify(view);
+    if (key === previous) return;
+    previous = key;
+    const index = indexes[k];
+    if (index === undefined) return;
+    changes.push({ seq: log.seq(index), index, t: log.time(index), state: view });
+  });
+  return changes;
+}
+
+/** The `pc` ids a mediasoup room client claimed as one of its transports. */
+export function mediasoupPcs(drivers: MachineDrivers): Set<string> {
+  const pcs = new Set<string>();
+  for (const track of drivers.mediasoup.tracks()) {
+    for (const pc of Object.values(track.stepper.final.context.room.pcs)) {
+      if (pc.transportId !== null) pcs.add(pc.id);
+    }
+  }
+  return pcs;
+}
+
 /**
  * Every machine instance the session drives, with its state changes.
  *
@@ -319,6 +543,45 @@ export function machineStates(
       initial: peerConnectionStateOf(stepper.initial.value),
       changes,
       final: peerConnectionStateOf(stepper.final.value),
+    });
+  }
+  // Perfect negotiation is a model of application code: not of mediasoup-client's own pcs.
+  const claimed = mediasoupPcs(drivers);
+  for (const track of drivers.negotiation.tracks()) {
+    if (claimed.has(track.pc)) continue;
+    machines.push({
+      kind: 'negotiation',
+      id: track.pc,
+      initial: negotiationStateOf(track.stepper.initial),
+      changes: viewChanges(log, track.stepper, track.indexes, negotiationStateOf),
+      final: negotiationStateOf(track.stepper.final),
+    });
+  }
+  for (const track of drivers.mediasoup.tracks()) {
+    machines.push({
+      kind: 'mediasoup-room',
+      id: track.conn,
+      initial: mediasoupRoomStateOf(track.stepper.initial),
+      changes: viewChanges(log, track.stepper, track.indexes, mediasoupRoomStateOf),
+      final: mediasoupRoomStateOf(track.stepper.final),
+    });
+  }
+  for (const track of drivers.mesh.tracks()) {
+    machines.push({
+      kind: 'mesh-room',
+      id: track.conn,
+      initial: meshRoomStateOf(track.stepper.initial),
+      changes: viewChanges(log, track.stepper, track.indexes, meshRoomStateOf),
+      final: meshRoomStateOf(track.stepper.final),
+    });
+  }
+  for (const track of drivers.twoParty.tracks()) {
+    machines.push({
+      kind: 'two-party-room',
+      id: track.conn,
+      initial: twoPartyRoomStateOf(track.stepper.initial),
+      changes: viewChanges(log, track.stepper, track.indexes, twoPartyRoomStateOf),
+      final: twoPartyRoomStateOf(track.stepper.final),
     });
   }
   return { machines };

@@ -154,6 +154,17 @@ export function createProtooPeerDriver(
     for (const conn of log.connections()) {
       const connId = log.connIdOf(conn);
       if (connId === undefined) continue;
+      // Mesh and two-party rooms are not protoo: their machines are the room drivers'. A
+      // connection recognised as one late (live) loses the track it had while undecided.
+      const protocol = analysis.protocolOf(connId);
+      if (protocol === 'mesh' || protocol === 'two-party') {
+        if (byConn.delete(conn))
+          list.splice(
+            list.findIndex((t) => t.conn === conn),
+            1,
+          );
+        continue;
+      }
       const known = byConn.get(conn);
       if (known === undefined) {
         list.push(makeTrack(conn, connId));
