@@ -59,6 +59,38 @@ export interface TimelineProps extends InspectorViewProps {
 }
 
 const NO_FINDINGS: readonly Finding[] = [];
+/** Markers closer than this are drawn as one (room for the count beside it). */
+const MARKER_GAP_PX = 12;
+
+/** Button icons as SVG: the media-control characters are missing from many fonts. */
+function Icon({ name }: { name: 'back' | 'forward' | 'play' | 'pause' }) {
+  const d = {
+    back: 'M3 2h2v12H3zM13 2v12L6 8z',
+    forward: 'M11 2h2v12h-2zM3 2v12l7-6z',
+    play: 'M4 2v12l10-6z',
+    pause: 'M3 2h4v12H3zM9 2h4v12H9z',
+  }[name];
+  return (
+    <svg className="timeline__icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <path d={d} />
+    </svg>
+  );
+}
+
+/** What each glyph on the strip means. */
+const LEGEND: readonly { glyph: string; tone: string; text: string }[] = [
+  { glyph: '✖', tone: 'finding-error', text: 'error finding' },
+  { glyph: '▲', tone: 'finding-warning', text: 'warning finding' },
+  { glyph: 'ℹ', tone: 'finding-info', text: 'info finding' },
+  { glyph: '▼', tone: 'disconnect', text: 'disconnect' },
+  { glyph: '■', tone: 'server-close', text: 'closed by the server (4000)' },
+  { glyph: '▽', tone: 'failed-attempt', text: 'failed connection attempt' },
+  { glyph: '!', tone: 'ws-error', text: 'socket error' },
+  { glyph: '▲', tone: 'reconnect', text: 'reconnect' },
+  { glyph: '◆', tone: 'join', text: 'join' },
+  { glyph: '✖', tone: 'error-response', text: 'error response' },
+  { glyph: '⚠', tone: 'invalid-frame', text: 'broken frame' },
+];
 
 const Histogram = memo(function Histogram({ path }: { path: string }) {
   return (
@@ -173,7 +205,7 @@ export function Timeline({
   const handleRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(stripRef);
   const clusters = useMemo(
-    () => clusterMarkers(markers, axis, log, width),
+    () => clusterMarkers(markers, axis, log, width, MARKER_GAP_PX),
     [markers, axis, log, width],
   );
   const regressions = analysis.timeRegressions().length;
@@ -254,7 +286,11 @@ export function Timeline({
     if (e.button !== 0 || length === 0) return;
     e.preventDefault();
     dragging.current = true;
-    e.currentTarget.setPointerCapture(e.pointerId);
+    try {
+      e.currentTarget.setPointerCapture(e.pointerId);
+    } catch {
+      // A pointer that is no longer active (a synthetic event): drag without capture.
+    }
     handleRef.current?.focus({ preventScroll: true });
     schedule(e.clientX);
   };
@@ -317,7 +353,7 @@ export function Timeline({
             aria-label="Step back one event"
             title="Step back one event ([)"
           >
-            <span aria-hidden="true">⏮</span>
+            <Icon name="back" />
           </button>
           <button
             type="button"
@@ -327,7 +363,7 @@ export function Timeline({
             aria-label={playing ? 'Pause' : 'Play'}
             title={playing ? 'Pause replay' : 'Replay from the cursor at the chosen speed'}
           >
-            <span aria-hidden="true">{playing ? '⏸' : '▶'}</span>
+            <Icon name={playing ? 'pause' : 'play'} />
           </button>
           <button
             type="button"
@@ -339,7 +375,7 @@ export function Timeline({
             aria-label="Step forward one event"
             title="Step forward one event (])"
           >
-            <span aria-hidden="true">⏭</span>
+            <Icon name="forward" />
           </button>
           <label className="timeline__speed">
             <span className="visually-hidden">Replay speed</span>
@@ -372,6 +408,25 @@ export function Timeline({
           </label>
         </div>
         <span className="timeline__position">{positionText(log, shown)}</span>
+        <details className="timeline__legend">
+          <summary>Legend</summary>
+          <div className="timeline__legend-body">
+            <p>
+              Lanes, top to bottom: findings, connections, messages. The histogram below shows how
+              many events happened when; a number beside a marker counts the markers grouped there.
+            </p>
+            <ul>
+              {LEGEND.map((l) => (
+                <li key={l.tone}>
+                  <span className={`timeline-marker--${l.tone}`} aria-hidden="true">
+                    {l.glyph}
+                  </span>{' '}
+                  {l.text}
+                </li>
+              ))}
+            </ul>
+          </div>
+        </details>
         {regressions > 0 && (
           <span
             className="timeline__warning"
