@@ -98,8 +98,19 @@ export function parseCandidate(line: string): CandidateParseResult {
 
 /** What the candidate types mean, for people. */
 export const CANDIDATE_TYPES: Readonly<Record<string, string>> = {
-  host: 'host: a local interface address',
+  host: 'a local interface',
   srflx: 'server reflexive: the public address a STUN server saw',
-  prflx: 'peer reflexive: an address learnt from a connectivity check',
-  relay: 'relay: an address on a TURN server',
+  prflx: 'peer reflexive: learnt from a connectivity check',
+  relay: 'a TURN relay',
 };
+
+/**
+ * A candidate type with its meaning.
+ *
+ * @example
+ * candidateTypeText('srflx'); // 'srflx (server reflexive: the public address a STUN server saw)'
+ */
+export function candidateTypeText(type: string): string {
+  const words = Object.hasOwn(CANDIDATE_TYPES, type) ? CANDIDATE_TYPES[type] : undefined;
+  return words === undefined ? type : `${type} (${words})`;
+}

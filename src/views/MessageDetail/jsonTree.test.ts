@@ -7,6 +7,7 @@ import {
   initialExpanded,
   pathKey,
   pathText,
+  rowLabel,
   valueAt,
   visibleRows,
   type TreeRow,
@@ -106,6 +107,21 @@ describe('paths', () => {
   it('finds the value at a path', () => {
     expect(valueAt({ a: [{ b: 2 }] }, ['a', 0, 'b'])).toBe(2);
     expect(valueAt({ a: 1 }, ['a', 'b'])).toBeUndefined();
+  });
+});
+
+describe('rowLabel()', () => {
+  it('names a row by what it holds', () => {
+    const value = { peers: [{}], n: 1, s: 'x', z: null, one: { a: 1 } };
+    const rows = visibleRows(value, { expanded: new Set([pathKey([])]), pages: new Map() });
+    expect(rows.map((r) => (r.kind === 'value' ? rowLabel(r, 'data') : r.kind))).toEqual([
+      'data: object, 5 members',
+      'peers: array, 1 item',
+      'n: 1',
+      's: "x"',
+      'z: null',
+      'one: object, 1 member',
+    ]);
   });
 });
 

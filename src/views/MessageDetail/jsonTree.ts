@@ -265,6 +265,34 @@ export function containerPreview(value: unknown, max = 80): string {
   return type === 'array' ? `[${parts.join(', ')}]` : `{${parts.join(', ')}}`;
 }
 
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * A row's accessible name: its name and what it holds, in words.
+ *
+ * @example
+ * rowLabel(peersRow, 'data'); // 'peers: array, 2 items'
+ */
+export function rowLabel(row: ValueRow, rootName: string): string {
+  const name = row.name === undefined ? rootName : String(row.name);
+  switch (row.type) {
+    case 'object':
+      return `${name}: object, ${plural(row.size, 'member')}`;
+    case 'array':
+      return `${name}: array, ${plural(row.size, 'item')}`;
+    case 'string': {
+      const s = row.value as string;
+      return `${name}: "${s.length > STRING_PREVIEW ? `${s.slice(0, STRING_PREVIEW)}…` : s}"`;
+    }
+    case 'other':
+      return `${name}: ${typeof row.value}`;
+    default:
+      return `${name}: ${String(row.value)}`;
+  }
+}
+
 /** JSON of a node for the clipboard: strings as they are, everything else pretty JSON. */
 export function copyText(value: unknown): string {
   if (typeof value === 'string') return value;

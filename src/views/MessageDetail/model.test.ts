@@ -276,12 +276,14 @@ describe('eventBody(), treeSource() and rawText()', () => {
     expect(body.type === 'message' && body.kind).toBe('request');
     expect(treeSource(legacy, 8, body).root).toBe('data');
     const h = hostileSession();
-    expect(eventBody(h, 2)).toEqual({
+    expect(eventBody(h, 2)).toMatchObject({
       type: 'error-response',
       code: 500,
       reason: HOSTILE,
       okField: 'false',
     });
+    const rejected = eventBody(fixtureSession('rejection-500'), 34);
+    expect(rejected.type === 'error-response' && rejected.known?.id).toBe('unknown-method-legacy');
   });
 
   it('gives an invalid frame its reason and, when it is JSON, its value', () => {

@@ -7,8 +7,10 @@ import type { SessionAnalysis } from '../../projections/analysis.ts';
 import type { Finding } from '../../projections/findings.ts';
 import {
   lookupMethod,
+  matchKnownError,
   methodEntries,
   otherDialect,
+  type KnownError,
   type MethodEntry,
 } from '../../protocol/catalog.ts';
 import type { ValidationWarning } from '../../protocol/validate.ts';
@@ -103,6 +105,8 @@ export type EventBody =
       readonly code: number | undefined;
       readonly reason: string;
       readonly okField: string;
+      /** The catalog's explanation of this error, when it knows it. */
+      readonly known: KnownError | undefined;
     }
   | {
       readonly type: 'invalid';
@@ -670,6 +674,7 @@ export function eventBody(a: SessionAnalysis, i: number): EventBody {
           code: msg.errorCode,
           reason: msg.errorReason,
           okField: msg.okField,
+          known: matchKnownError(msg.errorCode, msg.errorReason, a.method(i)),
         };
       }
       return { type: 'message', kind: msg.kind, data: msg.data };
