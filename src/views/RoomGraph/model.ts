@@ -216,6 +216,11 @@ export function roomGraph(room: RoomModel, options: RoomGraphOptions = {}): Room
   const peerById = new Map(peers.map((p) => [p.id, p]));
   const orderOfPeer = (peerId: string | null, firstSeq: number): number =>
     peerId === null ? LAST : (peerOrder.get(peerId) ?? LAST / 2 + firstSeq);
+  const ownerName = (peerId: string | null): string | null => {
+    if (peerId === null) return null;
+    const name = peerById.get(peerId)?.displayName;
+    return name === undefined || name === null || name === '' ? shortId(peerId) : name;
+  };
   const nameOf = (peerId: string | null): string =>
     peerName(peerId, peerId === null ? null : (peerById.get(peerId)?.displayName ?? null));
 
@@ -332,6 +337,7 @@ export function roomGraph(room: RoomModel, options: RoomGraphOptions = {}): Room
       local: true,
       kind: p.kind,
       peerId: null,
+      owner: null,
       paused: p.paused,
       scores: p.scores,
       consumers: 0,
@@ -365,6 +371,7 @@ export function roomGraph(room: RoomModel, options: RoomGraphOptions = {}): Room
       local: true,
       label: d.label,
       peerId: null,
+      owner: null,
       summary: `Data producer ${shortId(d.id)}${d.label === null ? '' : ` "${d.label}"`} of this client${d.closed ? ', closed' : ''}`,
       tone: d.closed ? 'off' : 'ok',
       filterIds: [d.id],
@@ -574,6 +581,7 @@ export function roomGraph(room: RoomModel, options: RoomGraphOptions = {}): Room
       local: false,
       kind: r.kind,
       peerId: r.peerId,
+      owner: ownerName(r.peerId),
       paused: r.paused,
       scores: r.score === null ? [] : [r.score],
       consumers: r.consumers.length,
@@ -608,6 +616,7 @@ export function roomGraph(room: RoomModel, options: RoomGraphOptions = {}): Room
       local: false,
       label: r.label,
       peerId: r.peerId,
+      owner: r.peerId === null ? 'the bot' : ownerName(r.peerId),
       summary: `Data producer ${shortId(r.id)}${r.label === null ? '' : ` "${r.label}"`} of ${owner}${closed ? ', closed' : ''}`,
       tone: closed ? 'off' : 'ok',
       filterIds: [r.id, ...r.consumers],

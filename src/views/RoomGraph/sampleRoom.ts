@@ -16,6 +16,7 @@ import {
   type RoomModel,
   type TransportConnectionState,
 } from '../../../machines/mediasoupClientMachine.context.ts';
+import type { EventInput, SessionEvent } from '../../session/events.ts';
 
 export interface SampleRoomOptions {
   readonly peers: number;
@@ -215,4 +216,74 @@ export function sampleRoomSteps(options: SampleRoomOptions): RoomModel[] {
     steps.push(room);
   }
   return steps;
+}
+
+/**
+ * The sample room as a capture: the client's WebSocket frames (legacy protoo messages) on
+ * connection `conn`, and its two peer connections turning `connected`, so the whole pipeline
+ * (analysis, driver, view) runs on it.
+ *
+ * @example
+ * const analysis = sessionOf(sampleRoomCapture({ peers: 50, consumers: 2000 }));
+ */
+export function sampleRoomCapture(options: SampleRoomOptions, conn = 'c1'): SessionEvent[] {
+  const out: SessionEvent[] = [];
+  const push = (e: EventInput) => out.push({ ...e, seq: out.length });
+  const frame = (dir: 'in' | 'out', message: unknown) =>
+    push({ t: out.length * 10, type: 'ws.frame', conn, dir, text: JSON.stringify(message) });
+  const pcState = (pc: string, value: string) =>
+    push({ t: out.length * 10, type: 'pc', pc, conn, event: 'connectionstatechange', value });
+  for (const e of sampleRoomEvents(options)) {
+    switch (e.type) {
+      case 'ws.open':
+        push({
+          t: 0,
+          type: 'ws.open',
+          conn,
+          url: `wss://demo.example/?roomId=sample&peerId=self-0001`,
+        });
+        break;
+      case 'ms.version':
+        frame('in', {
+          notification: true,
+          method: 'mediasoup-version',
+          data: { version: e.version },
+        });
+        break;
+      case 'ms.request':
+        frame('out', { request: true, id: e.id, method: e.method, data: e.data });
+        break;
+      case 'ms.response':
+        frame('in', { response: true, id: e.id, ok: true, data: e.data });
+        if (e.method === 'connectWebRtcTransport') {
+          const pc = out.some((x) => x.type === 'pc') ? 'recv-pc' : 'send-pc';
+          pcState(pc, 'connecting');
+          pcState(pc, 'connected');
+        }
+        break;
+      case 'ms.serverRequest':
+        frame('in', { request: true, id: e.id, method: e.method, data: e.data });
+        break;
+      case 'ms.clientAnswer':
+        frame(
+          'out',
+          e.ok
+            ? { response: true, id: e.id, ok: true, data: {} }
+            : {
+                response: true,
+                id: e.id,
+                ok: false,
+                errorCode: 403,
+                errorReason: 'I do not want to consume',
+              },
+        );
+        break;
+      case 'ms.notification':
+        frame('in', { notification: true, method: e.method, data: e.data });
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
 }

@@ -72,3 +72,13 @@ export function peerName(peerId: string | null, displayName: string | null): str
     ? `peer ${displayName}`
     : `peer ${shortId(peerId)}`;
 }
+
+/**
+ * The first letter in upper case.
+ *
+ * @example
+ * capitalised('audio'); // 'Audio'
+ */
+export function capitalised(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

@@ -88,6 +88,8 @@ export interface ProducerNodeData extends NodeDataBase {
   readonly kind: string | null;
   /** Remote producers: the peer that owns it (from its consumers), when known. */
   readonly peerId: string | null;
+  /** Remote producers: the owner's display name (or short id); null for local ones. */
+  readonly owner: string | null;
   readonly paused: boolean;
   /** Local: `producerScore` per encoding; remote: the consumers' latest `producerScore`. */
   readonly scores: readonly number[];
@@ -120,6 +122,8 @@ export interface DataProducerNodeData extends NodeDataBase {
   /** The SCTP stream label (`chat`, `bot`). */
   readonly label: string | null;
   readonly peerId: string | null;
+  /** Remote ones: the owner's display name (or short id, or `the bot`); null for local ones. */
+  readonly owner: string | null;
 }
 
 export interface DataConsumerNodeData extends NodeDataBase {
