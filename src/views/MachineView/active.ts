@@ -126,7 +126,7 @@ export interface TransitionStep {
   /** The diagram's state ids left and entered (one per region that changed). */
   readonly from: readonly string[];
   readonly to: readonly string[];
-  /** The transitions (indexes into `graph.transitions`) that explain the step. */
+  /** The transitions (indexes into `graph.transitions`) that explain the step, in firing order. */
   readonly transitions: readonly number[];
   /** The log index, seq and time of the event that caused it. */
   readonly index: number;
@@ -244,7 +244,7 @@ function stepOf(
       for (const t of explainStep(graph, from, to, [m.event])) found.add(t);
       previous = m.value;
     }
-    transitions = [...found].sort((a, b) => a - b);
+    transitions = [...found];
   } else {
     transitions = explainStep(
       graph,
