@@ -262,6 +262,7 @@ describe('SequenceDiagram strings and export', () => {
     const texts = Array.from(doc.querySelectorAll('text'), (t) => t.textContent);
     // The hostile strings are the text of the lifelines, labels and details, cut to fit.
     expect(texts.filter((t) => t.includes('<img src=x')).length).toBeGreaterThan(3);
-    expect(String(files[1]?.content).startsWith('sequenceDiagram\n')).toBe(true);
+    const mermaid = files[1]?.content;
+    expect(typeof mermaid === 'string' && mermaid.startsWith('sequenceDiagram\n')).toBe(true);
   });
 });

@@ -446,6 +446,19 @@ export function SequenceDiagram({
             style={{ width: totalWidth, height: Math.max(layout.length * ROW_HEIGHT, 1) }}
             onKeyDown={onKeyDown}
           >
+            <div
+              className="seq-lifelines"
+              aria-hidden="true"
+              style={{ left: TIME_WIDTH + GUTTER, width: lanesWidth }}
+            >
+              {model.columns.map((lane, col) => (
+                <div
+                  key={lane.key}
+                  className={`seq-lifeline seq-lifeline--${lane.kind}`}
+                  style={{ left: col * laneWidth + laneWidth / 2 }}
+                />
+              ))}
+            </div>
             {linkA >= 0 && linkB >= 0 && (
               <div
                 className="seq-bracket"

@@ -82,7 +82,7 @@ export const SequenceRow = memo(function SequenceRow({
   const className = [
     'seq-row',
     `seq-row--${row.style}`,
-    row.tone === 'none' ? '' : `seq-row--${row.tone}`,
+    row.tone === 'none' ? '' : `seq-row--tone-${row.tone}`,
     row.member >= 0 ? 'seq-row--member' : '',
     selected ? 'seq-row--selected' : '',
     paired ? 'seq-row--paired' : '',
@@ -152,16 +152,6 @@ export const SequenceRow = memo(function SequenceRow({
           aria-hidden="true"
           focusable="false"
         >
-          {model.columns.map((lane, col) => (
-            <line
-              key={lane.key}
-              className={`seq-lifeline seq-lifeline--${lane.kind}`}
-              x1={cx(col)}
-              y1={0}
-              x2={cx(col)}
-              y2={ROW_HEIGHT}
-            />
-          ))}
           {row.peers.map((col) => (
             <g key={col} className="seq-relay">
               <line
