@@ -457,13 +457,7 @@ export function BodyBlock({ body }: { body: EventBody }) {
           ) : (
             <p className="md-muted">Not a webrtc-internals update-log name: kept as recorded.</p>
           )}
-          <Facts
-            facts={[
-              { label: 'peer connection', value: cell(body.pc) },
-              { label: 'event', value: cell(body.event) },
-              ...(line === undefined ? [] : [{ label: 'value', value: cell(line) }]),
-            ]}
-          />
+          {line !== undefined && <Facts facts={[{ label: 'value', value: cell(line) }]} />}
           {body.candidate && <CandidateBlock candidate={body.candidate} />}
         </Block>
       );

@@ -14,6 +14,9 @@ function CellText({ cell, label }: { cell: Cell; label: string }) {
   return <>{cell.text}</>;
 }
 
+/** Cells longer than this wrap; shorter ones keep to one line (the table scrolls sideways). */
+const LONG_CELL = 32;
+
 /** A table of text cells; wide tables scroll sideways inside their own box. */
 export const DataTable = memo(function DataTable({ table }: { table: TableModel }) {
   return (
@@ -40,7 +43,7 @@ export const DataTable = memo(function DataTable({ table }: { table: TableModel 
             table.rows.map((row, r) => (
               <tr key={r}>
                 {row.map((cell, c) => (
-                  <td key={c}>
+                  <td key={c} className={cell.text.length > LONG_CELL ? 'md-long' : undefined}>
                     <CellText cell={cell} label={table.columns[c] ?? 'value'} />
                   </td>
                 ))}

@@ -87,8 +87,8 @@ function Leaf({
       return (
         <>
           <span className="jt-string">
-            “{text}
-            {shown.length < s.length ? '…' : ''}”
+            "{text}
+            {shown.length < s.length ? '…' : ''}"
           </span>
           {s.length > STRING_PREVIEW && (
             <button
@@ -175,29 +175,37 @@ const TreeItem = memo(function TreeItem({
       <span className="jt-twisty" aria-hidden="true">
         {container ? (row.expanded ? '▾' : '▸') : ''}
       </span>
-      {row.name !== undefined && (
-        <>
-          <span className={typeof row.name === 'number' ? 'jt-index' : 'jt-key'}>
-            {String(row.name)}
-          </span>
-          <span className="jt-punct">: </span>
-        </>
-      )}
-      {container ? (
-        <>
-          <span className="jt-punct">
-            {row.type === 'array' ? `[${row.size}]` : `{${row.size}}`}
-          </span>
-          {!row.expanded && row.size > 0 && (
-            <span className="jt-preview">
-              {' '}
-              {reveal ? containerPreview(row.value) : maskInText(containerPreview(row.value))}
+      <span className="jt-name">
+        <span
+          className={
+            row.name === undefined
+              ? 'jt-root'
+              : typeof row.name === 'number'
+                ? 'jt-index'
+                : 'jt-key'
+          }
+        >
+          {row.name === undefined ? rootName : String(row.name)}
+        </span>
+        <span className="jt-punct">:&nbsp;</span>
+      </span>
+      <span className="jt-value">
+        {container ? (
+          <>
+            <span className="jt-punct">
+              {row.type === 'array' ? `[${row.size}]` : `{${row.size}}`}
             </span>
-          )}
-        </>
-      ) : (
-        <Leaf row={row} full={full} reveal={reveal} onShowAll={onShowAll} />
-      )}
+            {!row.expanded && row.size > 0 && (
+              <span className="jt-preview">
+                {' '}
+                {reveal ? containerPreview(row.value) : maskInText(containerPreview(row.value))}
+              </span>
+            )}
+          </>
+        ) : (
+          <Leaf row={row} full={full} reveal={reveal} onShowAll={onShowAll} />
+        )}
+      </span>
     </div>
   );
 });

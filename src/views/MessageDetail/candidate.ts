@@ -98,17 +98,17 @@ export function parseCandidate(line: string): CandidateParseResult {
 
 /** What the candidate types mean, for people. */
 export const CANDIDATE_TYPES: Readonly<Record<string, string>> = {
-  host: 'a local interface',
-  srflx: 'server reflexive: the public address a STUN server saw',
-  prflx: 'peer reflexive: learnt from a connectivity check',
-  relay: 'a TURN relay',
+  host: 'local interface',
+  srflx: 'server reflexive',
+  prflx: 'peer reflexive',
+  relay: 'TURN relay',
 };
 
 /**
  * A candidate type with its meaning.
  *
  * @example
- * candidateTypeText('srflx'); // 'srflx (server reflexive: the public address a STUN server saw)'
+ * candidateTypeText('srflx'); // 'srflx (server reflexive)'
  */
 export function candidateTypeText(type: string): string {
   const words = Object.hasOwn(CANDIDATE_TYPES, type) ? CANDIDATE_TYPES[type] : undefined;

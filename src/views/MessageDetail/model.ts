@@ -725,7 +725,10 @@ export function eventBody(a: SessionAnalysis, i: number): EventBody {
   }
 }
 
-/** The value the Tree tab shows for the event, and its root's name in paths. */
+/**
+ * The value the Tree tab shows for the event, and its root's name in paths; `value` is
+ * undefined when there is nothing to show as a tree (text that is not JSON, a binary frame).
+ */
 export function treeSource(a: SessionAnalysis, i: number, body: EventBody): TreeSource {
   switch (body.type) {
     case 'message':
@@ -737,6 +740,8 @@ export function treeSource(a: SessionAnalysis, i: number, body: EventBody): Tree
       return body.json
         ? { root: 'frame', value: body.parsed }
         : { root: 'frame', value: undefined };
+    case 'binary':
+      return { root: 'frame', value: undefined };
     case 'pc':
       return { root: 'value', value: body.value };
     case 'unknown':

@@ -317,3 +317,25 @@ export function twoPartySession(): SessionAnalysis {
     frame(980, 'in', { type: 'message', message: { type: 'answer', sdp: ANSWER_1_SDP } }),
   ]);
 }
+
+/**
+ * The events that are not messages: 0 open, 1 binary frame, 2 note, 3 an unknown event
+ * type, 4 socket error, 5 close 1006.
+ */
+export function otherEventsSession(): SessionAnalysis {
+  const conn = 'c1';
+  return analyse([
+    {
+      t: 0,
+      type: 'ws.open',
+      conn,
+      url: 'wss://demo.example.org:4443/?roomId=r1&peerId=p1',
+      protocol: 'protoo',
+    },
+    { t: 5, type: 'ws.frame', conn, dir: 'in', base64: 'AAECAw==' },
+    { t: 9, type: 'note', text: 'user clicked share screen\nthen stopped it', conn },
+    { t: 12, type: 'unknown', originalType: 'custom.thing', conn, extra: { payload: { a: 1 } } },
+    { t: 20, type: 'ws.error', conn, message: 'connection refused' },
+    { t: 21, type: 'ws.close', conn, code: 1006, reason: '' },
+  ]);
+}
