@@ -2,6 +2,8 @@ import { expect, test } from 'vitest';
 import { render } from 'vitest-browser-react';
 import { userEvent } from 'vitest/browser';
 import '../../app/App.css';
+import { SessionAnalysis } from '../../projections/analysis.ts';
+import { SessionLog } from '../../session/SessionLog.ts';
 import { fixtureSession, generatedSession } from '../shared/sessions.ts';
 import { describeEntry } from './describe.ts';
 import { toSvg } from './export.ts';
@@ -191,4 +193,45 @@ test('the export menu gives a PNG of the diagram', async () => {
   const [file] = files;
   expect(file?.format).toBe('png');
   expect(file?.content instanceof Blob && file.content.type).toBe('image/png');
+});
+
+test('a live session that grows keeps its newest row in view until the user scrolls up', async () => {
+  const log = new SessionLog();
+  const analysis = new SessionAnalysis(log).update();
+  const view = () => (
+    <SequenceDiagram analysis={analysis} cursor={analysis.length - 1} selected={null} />
+  );
+  const screen = await render(box(view()));
+  const grow = async (n: number) => {
+    const from = log.length;
+    if (from === 0)
+      log.append({ t: 0, type: 'ws.open', conn: 'c1', url: 'wss://h/?roomId=r&peerId=me' });
+    for (let k = 0; k < n; k++) {
+      log.append({
+        t: from + k + 1,
+        type: 'ws.frame',
+        conn: 'c1',
+        dir: k % 2 === 0 ? 'out' : 'in',
+        text: JSON.stringify({ notification: true, method: `m${(from + k) % 2}`, data: {} }),
+      });
+    }
+    analysis.update();
+    await screen.rerender(box(view()));
+  };
+  await grow(100);
+  await expect
+    .element(screen.getByRole('row', { name: new RegExp(`^seq ${log.length - 1}, `) }))
+    .toBeVisible();
+  await grow(100);
+  await expect
+    .element(screen.getByRole('row', { name: new RegExp(`^seq ${log.length - 1}, `) }))
+    .toBeVisible();
+  // Scrolled up, the view stays where the user put it.
+  const scroller = screen.getByRole('grid').element().parentElement;
+  if (!scroller) throw new Error('no scroller');
+  scroller.scrollTop = 0;
+  scroller.dispatchEvent(new Event('scroll'));
+  await grow(100);
+  await expect.element(screen.getByRole('row', { name: /^seq 0, / })).toBeVisible();
+  expect(scroller.scrollTop).toBe(0);
 });

@@ -2,6 +2,7 @@ import {
   useCallback,
   useEffect,
   useId,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -171,6 +172,25 @@ export function SequenceDiagram({
   const columns = Math.max(1, model.columns.length);
   const win = useRowWindow(scrollerRef, layout.length, ROW_HEIGHT, OVERSCAN, HEADER_HEIGHT);
   const { revealRow, ready } = win;
+
+  // A live session (one that started empty) keeps its newest row in view while the view is
+  // scrolled to the bottom; scrolling up stops that, scrolling back down resumes it.
+  const stick = useRef(layout.length === 0);
+  const onScroll = () => {
+    win.onScroll();
+    const el = scrollerRef.current;
+    if (el) stick.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT;
+  };
+  const shownLength = useRef(layout.length);
+  const followScroll = win.onScroll;
+  useLayoutEffect(() => {
+    const grew = layout.length > shownLength.current;
+    shownLength.current = layout.length;
+    const el = scrollerRef.current;
+    if (!grew || !stick.current || !el || el.scrollHeight <= el.clientHeight) return;
+    el.scrollTop = el.scrollHeight;
+    followScroll();
+  }, [layout.length, followScroll]);
   const laneWidth = Math.max(
     LANE_MIN,
     Math.min(LANE_MAX, Math.floor((win.width - TIME_WIDTH - GUTTER - DETAIL_MIN) / columns)),
@@ -374,7 +394,7 @@ export function SequenceDiagram({
   return (
     <div className="seq">
       <div className="seq-toolbar">
-        <span className="seq-toolbar__count" aria-live="polite">
+        <span className="seq-toolbar__count">
           {layout.length.toLocaleString('en')} row{layout.length === 1 ? '' : 's'}
           {model.runs.length > 0 &&
             ` · ${model.runs.length.toLocaleString('en')} run${model.runs.length === 1 ? '' : 's'} of notifications (${collapsed.toLocaleString('en')} collapsed)`}
@@ -400,7 +420,7 @@ export function SequenceDiagram({
         </span>
       </div>
       <div className="seq-frame">
-        <div ref={scrollerRef} className="seq-scroller" onScroll={win.onScroll}>
+        <div ref={scrollerRef} className="seq-scroller" onScroll={onScroll}>
           <div
             className="seq-head"
             style={{ width: totalWidth, height: HEADER_HEIGHT }}

@@ -10,7 +10,7 @@
  *
  * @example
  * const lanes = buildLanes(fixtureSession('legacy-participant-join'));
- * lanes.lanes.map((l) => l.name); // ['client kqbzv4rp', 'server', 'peer Alice', …]
+ * lanes.lanes.map((l) => l.name); // ['client xc24fh03', 'server', 'peer Grace', …]
  */
 import { KIND_CODE, type SessionAnalysis } from '../../projections/analysis.ts';
 import type { ConnectionProtocol } from '../../protocol/rooms.ts';

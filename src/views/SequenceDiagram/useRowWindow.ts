@@ -33,7 +33,8 @@ export function useRowWindow(
   overscan: number,
   header: number,
 ): RowWindow {
-  const [scrollTop, setScrollTop] = useState(0);
+  // The first row in view, not the pixel offset: scrolling within a row renders nothing.
+  const [first, setFirst] = useState(0);
   const [size, setSize] = useState({ height: FALLBACK_HEIGHT, width: FALLBACK_WIDTH });
   const [measured, setMeasured] = useState(false);
 
@@ -61,8 +62,8 @@ export function useRowWindow(
 
   const onScroll = useCallback(() => {
     const el = container.current;
-    if (el) setScrollTop(el.scrollTop);
-  }, [container]);
+    if (el) setFirst(Math.floor(el.scrollTop / rowHeight));
+  }, [container, rowHeight]);
 
   const body = Math.max(0, size.height - header);
   const revealRow = useCallback(
@@ -77,13 +78,12 @@ export function useRowWindow(
       if (next !== current) {
         el.scrollTop = next;
         // Render the target now rather than on the scroll event, so that it exists at once.
-        setScrollTop(next);
+        setFirst(Math.floor(next / rowHeight));
       }
     },
     [container, rowHeight, body],
   );
 
-  const first = Math.floor(scrollTop / rowHeight);
   const inView = Math.ceil(body / rowHeight) + 1;
   return {
     start: Math.max(0, Math.min(count, first - overscan)),
