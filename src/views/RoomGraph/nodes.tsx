@@ -298,13 +298,16 @@ export const DataProducerNode = memo(function DataProducerNode({
     <Shell data={data}>
       <div className="rg-node__head">
         <KindIcon kind="data" />
-        <span className="rg-node__kind">
-          {data.local ? 'Data producer' : 'Remote data producer'}
-        </span>
+        <span className="rg-node__kind">Data producer</span>
         <Id id={data.dataProducerId} />
       </div>
       <div className="rg-node__row">
         <span className="rg-node__label">{data.label ?? '(no label)'}</span>
+        {!data.local && data.owner !== null && (
+          <span className="rg-node__owner" title={data.owner}>
+            of {data.owner}
+          </span>
+        )}
         {data.closed && <Badge tone="off">closed</Badge>}
       </div>
     </Shell>
@@ -336,7 +339,7 @@ export const MeshPeerNode = memo(function MeshPeerNode({
   return (
     <Shell data={data} handles="centre">
       <div className="rg-node__head">
-        <span className="rg-node__kind">{data.self ? 'Recorded page' : 'Peer'}</span>
+        <span className="rg-node__kind">{data.self ? 'This page' : 'Peer'}</span>
         <Badge tone={data.online ? 'ok' : 'off'}>{data.online ? 'online' : 'offline'}</Badge>
       </div>
       <div className="rg-node__title mono">{data.peerId}</div>
