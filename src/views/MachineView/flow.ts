@@ -206,9 +206,10 @@ export function toFlow(
       // Above every group, so arrows inside a group are not hidden by its background; the
       // last transition above the others.
       zIndex: isActive ? 3 : 2,
-      ...(spoken.length > 0
-        ? { ariaLabel: `${isActive ? 'last transition' : 'transition'} ${spoken.join(' or ')}` }
-        : {}),
+      ariaLabel:
+        e.kind === 'initial'
+          ? `initial transition to ${stateName(graph, e.target)}`
+          : `${isActive ? 'last transition' : 'transition'} ${spoken.join(' or ')}`,
     };
   });
   return { nodes, edges };
