@@ -14,7 +14,8 @@
  *   - genMs: generating the stream (for protoo: the log and its analysis; not part of the
  *     target);
  *   - buildMs: building the stepper, i.e. stepping every index once with XState's pure
- *     transition and keeping a checkpoint every `every` indexes;
+ *     transition and keeping a checkpoint every `every` indexes (buildCpuMs: the process's
+ *     CPU time meanwhile, steadier than wall time when the machine is busy);
  *   - snapshotAt: p50 / p95 / p99 / max wall-clock time over 1000 random indexes
  *     (BENCH_LOOKUPS), each restarting from the nearest checkpoint. Target: max < 50 ms for
  *     every machine. The process's CPU time per lookup (p50, max) is given too: on a busy
@@ -173,9 +174,11 @@ function measure(bench: MachineBench, count: number, lookups: number): Record<st
 
   collectGarbage();
   const heapBefore = heapMb();
+  const buildCpu0 = process.cpuUsage();
   started = performance.now();
   const stepper = stream.build();
   const buildMs = performance.now() - started;
+  const buildCpu = process.cpuUsage(buildCpu0);
   collectGarbage();
   const retainedMb = heapMb() - heapBefore;
   const stats = stream.stats();
@@ -207,6 +210,7 @@ function measure(bench: MachineBench, count: number, lookups: number): Record<st
     ...(stream.analysisMs === undefined ? {} : { analysisMs: round(stream.analysisMs) }),
     genMs: round(genMs),
     buildMs: round(buildMs),
+    buildCpuMs: round((buildCpu.user + buildCpu.system) / 1000),
     buildIndexesPerSec: Math.round(stepper.count / (buildMs / 1000)),
     transitions: stats.transitions,
     skipped: stats.skipped,
