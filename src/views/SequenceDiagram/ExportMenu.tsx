@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 
 export type ExportFormat = 'svg' | 'png' | 'mermaid';
 
@@ -14,7 +14,7 @@ export interface ExportMenuProps {
 }
 
 /** A menu button: "Export" opens SVG / PNG / Mermaid (copy). Arrow keys move, Escape closes. */
-export function ExportMenu({ disabled = false, onPick }: ExportMenuProps) {
+export const ExportMenu = memo(function ExportMenu({ disabled = false, onPick }: ExportMenuProps) {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -123,4 +123,4 @@ export function ExportMenu({ disabled = false, onPick }: ExportMenuProps) {
       )}
     </div>
   );
-}
+});

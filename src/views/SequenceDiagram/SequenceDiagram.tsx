@@ -11,6 +11,7 @@ import {
 import type { InspectorViewProps } from '../shared/types.ts';
 import type { SeqRow } from './describe.ts';
 import { ExportMenu, type ExportFormat } from './ExportMenu.tsx';
+import { LaneHeader, Lifelines } from './Lifelines.tsx';
 import { toMermaid, toSvg } from './export.ts';
 import {
   basePosition,
@@ -330,42 +331,55 @@ export function SequenceDiagram({
     choose(Math.max(0, Math.min(last, target)), true);
   };
 
-  const exportAs = async (format: ExportFormat) => {
-    const title = exportName;
-    try {
-      let file: ExportFile;
-      if (format === 'svg') {
-        file = { format, filename: `${exportName}.svg`, content: toSvg(model, layout, { title }) };
-      } else if (format === 'png') {
-        const svg = toSvg(model, layout, { title, maxRows: PNG_ROW_CAP });
-        file = { format, filename: `${exportName}.png`, content: await toPng(svg) };
-      } else {
-        file = {
-          format,
-          filename: `${exportName}.mmd`,
-          content: toMermaid(model, layout, { title }),
-        };
-      }
-      if (onExport) {
-        onExport(file);
-        setStatus(`Exported ${file.filename}`);
-        return;
-      }
-      if (format === 'mermaid' && typeof file.content === 'string') {
-        try {
-          await navigator.clipboard.writeText(file.content);
-          setStatus('Mermaid text copied to the clipboard');
-          return;
-        } catch {
-          // No clipboard (permissions, insecure page): save it as a file instead.
+  const exportAs = useCallback(
+    async (format: ExportFormat) => {
+      const title = exportName;
+      try {
+        let file: ExportFile;
+        if (format === 'svg') {
+          file = {
+            format,
+            filename: `${exportName}.svg`,
+            content: toSvg(model, layout, { title }),
+          };
+        } else if (format === 'png') {
+          const svg = toSvg(model, layout, { title, maxRows: PNG_ROW_CAP });
+          file = { format, filename: `${exportName}.png`, content: await toPng(svg) };
+        } else {
+          file = {
+            format,
+            filename: `${exportName}.mmd`,
+            content: toMermaid(model, layout, { title }),
+          };
         }
+        if (onExport) {
+          onExport(file);
+          setStatus(`Exported ${file.filename}`);
+          return;
+        }
+        if (format === 'mermaid' && typeof file.content === 'string') {
+          try {
+            await navigator.clipboard.writeText(file.content);
+            setStatus('Mermaid text copied to the clipboard');
+            return;
+          } catch {
+            // No clipboard (permissions, insecure page): save it as a file instead.
+          }
+        }
+        download(file);
+        setStatus(`Saved ${file.filename}`);
+      } catch (error) {
+        setStatus(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
       }
-      download(file);
-      setStatus(`Saved ${file.filename}`);
-    } catch (error) {
-      setStatus(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
+    },
+    [model, layout, exportName, onExport],
+  );
+  const onPick = useCallback(
+    (format: ExportFormat) => {
+      void exportAs(format);
+    },
+    [exportAs],
+  );
 
   // Request–response pairs: the selected row's and the hovered row's other end are
   // highlighted; the bracket links the hovered pair, else the selected one.
@@ -414,44 +428,20 @@ export function SequenceDiagram({
             {collapsed > 0 ? 'Expand all runs' : 'Collapse all runs'}
           </button>
         )}
-        <ExportMenu disabled={empty} onPick={(f) => void exportAs(f)} />
+        <ExportMenu disabled={empty} onPick={onPick} />
         <span role="status" className="seq-toolbar__status">
           {status}
         </span>
       </div>
       <div className="seq-frame">
         <div ref={scrollerRef} className="seq-scroller" onScroll={onScroll}>
-          <div
-            className="seq-head"
-            style={{ width: totalWidth, height: HEADER_HEIGHT }}
-            role="list"
-            aria-label="Lifelines"
-          >
-            <div
-              className="seq-head__time"
-              style={{ width: TIME_WIDTH + GUTTER }}
-              aria-hidden="true"
-            >
-              Time
-            </div>
-            {model.columns.map((lane) => (
-              <div
-                key={lane.key}
-                role="listitem"
-                className={`seq-lane seq-lane--${lane.kind}`}
-                style={{ width: laneWidth }}
-                title={`${lane.name}${lane.detail === '' ? '' : ` (${lane.detail})`}`}
-              >
-                <span className="seq-lane__box">
-                  <span className="seq-lane__label">{lane.label}</span>
-                  <span className="seq-lane__detail">{lane.detail}</span>
-                </span>
-              </div>
-            ))}
-            <div className="seq-head__detail" aria-hidden="true">
-              Outcome / details
-            </div>
-          </div>
+          <LaneHeader
+            columns={model.columns}
+            laneWidth={laneWidth}
+            lead={TIME_WIDTH + GUTTER}
+            width={totalWidth}
+            height={HEADER_HEIGHT}
+          />
           <div
             ref={gridRef}
             role="grid"
@@ -466,19 +456,7 @@ export function SequenceDiagram({
             style={{ width: totalWidth, height: Math.max(layout.length * ROW_HEIGHT, 1) }}
             onKeyDown={onKeyDown}
           >
-            <div
-              className="seq-lifelines"
-              aria-hidden="true"
-              style={{ left: TIME_WIDTH + GUTTER, width: lanesWidth }}
-            >
-              {model.columns.map((lane, col) => (
-                <div
-                  key={lane.key}
-                  className={`seq-lifeline seq-lifeline--${lane.kind}`}
-                  style={{ left: col * laneWidth + laneWidth / 2 }}
-                />
-              ))}
-            </div>
+            <Lifelines columns={model.columns} laneWidth={laneWidth} left={TIME_WIDTH + GUTTER} />
             {linkA >= 0 && linkB >= 0 && (
               <div
                 className="seq-bracket"

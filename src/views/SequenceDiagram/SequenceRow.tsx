@@ -26,7 +26,8 @@ export interface SequenceRowProps {
   readonly onJump: (index: number) => void;
 }
 
-function Arrow({ row, x1, x2 }: { row: SeqRow; x1: number; x2: number }) {
+/** An arrow's SVG (a plain function, not a component: one fiber less per row). */
+function arrow(row: SeqRow, x1: number, x2: number) {
   const sign = x2 >= x1 ? 1 : -1;
   const back = x2 - sign * 8;
   const y = LINE_Y;
@@ -164,7 +165,7 @@ export const SequenceRow = memo(function SequenceRow({
               <circle className="seq-relay__dot" cx={cx(col)} cy={LINE_Y} r={3.5} />
             </g>
           ))}
-          {row.shape === 'arrow' && <Arrow row={row} x1={x1} x2={x2} />}
+          {row.shape === 'arrow' && arrow(row, x1, x2)}
           {row.shape === 'socket' && (
             <g className="seq-socket">
               <line
