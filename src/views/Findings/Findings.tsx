@@ -1,12 +1,13 @@
 import {
+  memo,
   useCallback,
   useDeferredValue,
-  useEffect,
   useId,
   useMemo,
   useRef,
   useState,
   type KeyboardEvent,
+  type ReactNode,
 } from 'react';
 import type { Finding, Severity } from '../../projections/findings.ts';
 import type { InspectorViewProps } from '../shared/types.ts';
@@ -18,6 +19,7 @@ import {
   codeCounts,
   codeDescription,
   cursorFindingIndex,
+  eventOrder,
   filterFindings,
   isFiltering,
   rowOfEvent,
@@ -39,6 +41,67 @@ export interface FindingsProps extends InspectorViewProps {
 const HEADER_HEIGHT = 40;
 /** Above this many rows only those in view are rendered. */
 const VIRTUAL_THRESHOLD = 500;
+
+const rowId = (prefix: string, p: number) => `${prefix}-finding-${String(p)}`;
+
+interface RowsBodyProps {
+  readonly findings: readonly Finding[];
+  readonly rows: Int32Array;
+  readonly start: number;
+  readonly end: number;
+  readonly slots: number;
+  readonly idPrefix: string;
+  readonly selected: number | null;
+  readonly activeRow: number | null;
+  readonly atCursor: number;
+  readonly seqOf: (index: number) => number;
+  readonly onActivate: (position: number) => void;
+  readonly onSelect: (index: number) => void;
+}
+
+/**
+ * The rows in view. Its own memoised component: a render of the list for something else
+ * (the cursor before the list catches up, a filter being typed) does not walk the rows.
+ */
+const RowsBody = memo(function RowsBody({
+  findings,
+  rows,
+  start,
+  end,
+  slots,
+  idPrefix,
+  selected,
+  activeRow,
+  atCursor,
+  seqOf,
+  onActivate,
+  onSelect,
+}: RowsBodyProps) {
+  const rendered: ReactNode[] = [];
+  for (let p = start; p < end; p++) {
+    const f = findings[rows[p] ?? -1];
+    if (f === undefined) continue;
+    rendered.push(
+      <FindingRow
+        key={p % slots}
+        finding={f}
+        position={p}
+        id={rowId(idPrefix, p)}
+        selected={selected === f.index}
+        active={p === activeRow}
+        atCursor={f.index === atCursor}
+        seqOf={seqOf}
+        onActivate={onActivate}
+        onSelect={onSelect}
+      />,
+    );
+  }
+  return (
+    <div role="rowgroup" className="findings__body" style={{ height: rows.length * ROW_HEIGHT }}>
+      {rendered}
+    </div>
+  );
+});
 
 export const NO_FINDINGS_TEXT =
   'No findings: every request was answered, nothing broke the protocol rules signalscope checks.';
@@ -70,7 +133,11 @@ export function Findings({
   const counts = useMemo(() => severityCounts(findings), [findings]);
   const codes = useMemo(() => codeCounts(findings), [findings]);
   const rows = useMemo(() => filterFindings(findings, deferred), [findings, deferred]);
-  const atCursor = useMemo(() => cursorFindingIndex(findings, cursor), [findings, cursor]);
+  const order = useMemo(() => eventOrder(findings), [findings]);
+  // The list follows the cursor in the background: scrubbing through 100,000 findings moves
+  // the cursor at once everywhere else, and this list catches up when the frame has time.
+  const deferredCursor = useDeferredValue(cursor);
+  const atCursor = cursorFindingIndex(order, deferredCursor);
 
   const gridRef = useRef<HTMLDivElement>(null);
   const win = useVirtualRows(gridRef, rows.length, {
@@ -83,21 +150,25 @@ export function Findings({
   const activeRow = active === null || rows.length === 0 ? null : Math.min(active, rows.length - 1);
   const activeFinding = activeRow === null ? undefined : findings[rows[activeRow] ?? -1];
   const idPrefix = useId();
-  const rowId = (p: number) => `${idPrefix}-finding-${String(p)}`;
 
-  // The cursor moved: the finding it has reached comes into view.
-  useEffect(() => {
-    if (atCursor < 0) return;
-    const p = rowOfEvent(findings, rows, atCursor);
+  // The cursor moved: the finding it has reached comes into view, in this same render (one
+  // render per cursor move, not one for the rows and another for the scroll).
+  const [revealed, setRevealed] = useState<{ at: number; rows: Int32Array } | null>(null);
+  if (revealed?.at !== atCursor || revealed.rows !== rows) {
+    setRevealed({ at: atCursor, rows });
+    const p = atCursor < 0 || revealed?.at === atCursor ? -1 : rowOfEvent(findings, rows, atCursor);
     if (p >= 0) revealRow(p);
-  }, [atCursor, findings, rows, revealRow]);
+  }
 
   const select = useCallback((index: number) => onSelect?.(index), [onSelect]);
   const seqOf = useCallback((index: number) => log.seq(index), [log]);
-  const activate = useCallback((p: number) => {
-    setActive(p);
-    gridRef.current?.focus({ preventScroll: true });
-  }, []);
+  const activate = useCallback(
+    (p: number) => {
+      setActive(p);
+      gridRef.current?.focus({ preventScroll: true });
+    },
+    [setActive],
+  );
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (rows.length === 0) return;
@@ -157,8 +228,6 @@ export function Findings({
     );
   }
 
-  const rendered: number[] = [];
-  for (let p = win.start; p < win.end; p++) rendered.push(p);
   const activeShown = activeRow !== null && activeRow >= win.start && activeRow < win.end;
   const sort = filter.sort;
 
@@ -240,7 +309,7 @@ export function Findings({
           aria-rowcount={rows.length + 1}
           aria-colcount={5}
           aria-readonly
-          aria-activedescendant={activeShown ? rowId(activeRow) : undefined}
+          aria-activedescendant={activeShown ? rowId(idPrefix, activeRow) : undefined}
           tabIndex={0}
           className="findings__grid"
           onScroll={win.onScroll}
@@ -273,30 +342,20 @@ export function Findings({
               </div>
             </div>
           </div>
-          <div
-            role="rowgroup"
-            className="findings__body"
-            style={{ height: rows.length * ROW_HEIGHT }}
-          >
-            {rendered.map((p) => {
-              const f = findings[rows[p] ?? -1];
-              if (f === undefined) return null;
-              return (
-                <FindingRow
-                  key={rows[p]}
-                  finding={f}
-                  position={p}
-                  id={rowId(p)}
-                  selected={selected === f.index}
-                  active={p === activeRow}
-                  atCursor={f.index === atCursor}
-                  seqOf={seqOf}
-                  onActivate={activate}
-                  onSelect={select}
-                />
-              );
-            })}
-          </div>
+          <RowsBody
+            findings={findings}
+            rows={rows}
+            start={win.start}
+            end={win.end}
+            slots={win.slots}
+            idPrefix={idPrefix}
+            selected={selected}
+            activeRow={activeRow}
+            atCursor={atCursor}
+            seqOf={seqOf}
+            onActivate={activate}
+            onSelect={select}
+          />
           {rows.length === 0 && (
             <div className="findings__empty">
               <p>No finding matches the filter.</p>

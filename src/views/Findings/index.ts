@@ -6,6 +6,7 @@ export {
   codeCounts,
   codeDescription,
   cursorFindingIndex,
+  eventOrder,
   filterFindings,
   isFiltering,
   severityCounts,

@@ -7,6 +7,7 @@ import {
   codeCounts,
   codeDescription,
   cursorFindingIndex,
+  eventOrder,
   filterFindings,
   isFiltering,
   rowOfEvent,
@@ -116,11 +117,20 @@ describe('filterFindings', () => {
 
 describe('the cursor', () => {
   it('reaches the last finding at or before it', () => {
-    expect(cursorFindingIndex(LIST, -1)).toBe(-1);
-    expect(cursorFindingIndex(LIST, 1)).toBe(-1);
-    expect(cursorFindingIndex(LIST, 2)).toBe(2);
-    expect(cursorFindingIndex(LIST, 8)).toBe(5);
-    expect(cursorFindingIndex(LIST, 1000)).toBe(20);
+    const order = eventOrder(LIST);
+    expect([...order]).toEqual([2, 5, 5, 9, 12, 20]);
+    expect(cursorFindingIndex(order, -1)).toBe(-1);
+    expect(cursorFindingIndex(order, 1)).toBe(-1);
+    expect(cursorFindingIndex(order, 2)).toBe(2);
+    expect(cursorFindingIndex(order, 8)).toBe(5);
+    expect(cursorFindingIndex(order, 1000)).toBe(20);
+    expect(cursorFindingIndex(new Int32Array(0), 5)).toBe(-1);
+  });
+
+  it('orders a list that is not in log order', () => {
+    const order = eventOrder([...LIST].reverse());
+    expect([...order]).toEqual([2, 5, 5, 9, 12, 20]);
+    expect(cursorFindingIndex(order, 10)).toBe(9);
   });
 
   it('finds the row of an event in the shown rows', () => {
@@ -133,7 +143,7 @@ describe('the cursor', () => {
   it('works on a real capture', () => {
     const a = fixtureSession('request-timeout');
     const f = allFindings(a);
-    expect(cursorFindingIndex(f, a.log.indexOfSeq(50))).toBe(a.log.indexOfSeq(46));
+    expect(cursorFindingIndex(eventOrder(f), a.log.indexOfSeq(50))).toBe(a.log.indexOfSeq(46));
     const errors = filterFindings(f, {
       ...DEFAULT_FILTER,
       severities: { error: true, warning: false, info: false },

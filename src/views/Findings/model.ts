@@ -150,16 +150,40 @@ export function filterFindings(findings: readonly Finding[], filter: FindingsFil
 }
 
 /**
- * The log index of the last finding's event at or before the cursor, or -1: the finding
- * the cursor has reached (several findings may be about that event).
+ * The findings' log indexes, ascending: what {@link cursorFindingIndex} searches.
  *
  * @example
- * cursorFindingIndex(findings, 50); // 46: the request that timed out at seq 46
+ * const order = eventOrder(findings); // once per list
  */
-export function cursorFindingIndex(findings: readonly Finding[], cursor: number): number {
-  let best = -1;
-  for (const f of findings) if (f.index <= cursor && f.index > best) best = f.index;
-  return best;
+export function eventOrder(findings: readonly Finding[]): Int32Array {
+  const out = Int32Array.from(findings, (f) => f.index);
+  for (let k = 1; k < out.length; k++) {
+    if ((out[k] ?? 0) < (out[k - 1] ?? 0)) return out.sort();
+  }
+  return out;
+}
+
+/**
+ * The log index of the last finding's event at or before the cursor, or -1: the finding
+ * the cursor has reached (several findings may be about that event). Binary search of
+ * {@link eventOrder}: cheap at every cursor move.
+ *
+ * @example
+ * cursorFindingIndex(eventOrder(findings), 50); // 46: the request that timed out at seq 46
+ */
+export function cursorFindingIndex(order: Int32Array, cursor: number): number {
+  let lo = 0;
+  let hi = order.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = order[mid] ?? 0;
+    if (v <= cursor) {
+      found = v;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 /** Where `index` sits in the filtered `rows` (positions into `findings`), or -1. */

@@ -8,10 +8,20 @@ export interface VirtualWindow {
   readonly start: number;
   readonly end: number;
   readonly onScroll: () => void;
-  /** Scrolls the least amount that shows the row at `position` under the header. */
+  /**
+   * Scrolls the least amount that shows the row at `position` under the header. Computed
+   * from the window's own state, so it may be called while rendering: the rows in view and
+   * the scroll position change in the same render.
+   */
   readonly revealRow: (position: number) => void;
   /** Rows that fit in the viewport (Page Up / Page Down). */
   readonly pageRows: number;
+  /**
+   * How many rows a window holds at most: key rows by `position % slots` and a row that
+   * scrolls in takes the place (and the DOM) of the one that scrolled out, and a jump
+   * updates the rows in place instead of building new ones.
+   */
+  readonly slots: number;
 }
 
 /**
@@ -27,7 +37,7 @@ export function useVirtualRows(
   {
     rowHeight,
     headerHeight,
-    overscan = 8,
+    overscan = 4,
     threshold = 500,
   }: { rowHeight: number; headerHeight: number; overscan?: number; threshold?: number },
 ): VirtualWindow {
@@ -49,6 +59,12 @@ export function useVirtualRows(
     };
   }, [container]);
 
+  // A reveal changed the state: the container follows, before paint.
+  useLayoutEffect(() => {
+    const el = container.current;
+    if (el && Math.abs(el.scrollTop - scrollTop) >= 1) el.scrollTop = scrollTop;
+  }, [container, scrollTop]);
+
   const onScroll = useCallback(() => {
     const el = container.current;
     if (el) setScrollTop(el.scrollTop);
@@ -57,25 +73,23 @@ export function useVirtualRows(
   const body = Math.max(rowHeight, viewport - headerHeight);
   const revealRow = useCallback(
     (position: number) => {
-      const el = container.current;
-      if (!el) return;
-      const top = position * rowHeight;
-      const current = el.scrollTop;
-      let next = current;
-      if (top < current) next = top;
-      else if (top + rowHeight > current + body) next = top + rowHeight - body;
-      if (next !== current) {
-        el.scrollTop = next;
-        setScrollTop(next);
-      }
+      setScrollTop((current) => {
+        const top = position * rowHeight;
+        if (top < current) return top;
+        if (top + rowHeight > current + body) return top + rowHeight - body;
+        return current;
+      });
     },
-    [container, rowHeight, body],
+    [rowHeight, body],
   );
 
   const pageRows = Math.max(1, Math.floor(body / rowHeight) - 1);
-  if (count <= threshold) return { start: 0, end: count, onScroll, revealRow, pageRows };
+  if (count <= threshold) {
+    return { start: 0, end: count, onScroll, revealRow, pageRows, slots: Math.max(1, count) };
+  }
+  const inView = Math.ceil(body / rowHeight) + 1;
   const first = Math.floor(scrollTop / rowHeight);
   const start = Math.max(0, Math.min(count, first - overscan));
-  const end = Math.min(count, first + Math.ceil(body / rowHeight) + 1 + overscan);
-  return { start, end, onScroll, revealRow, pageRows };
+  const end = Math.min(count, first + inView + overscan);
+  return { start, end, onScroll, revealRow, pageRows, slots: inView + 2 * overscan };
 }
