@@ -28,7 +28,7 @@ import { ROW_HEIGHT, SequenceRow } from './SequenceRow.tsx';
 import { useRowWindow } from './useRowWindow.ts';
 import './SequenceDiagram.css';
 
-const OVERSCAN = 12;
+const OVERSCAN = 8;
 const HEADER_HEIGHT = 52;
 const TIME_WIDTH = 84;
 const GUTTER = 14;
