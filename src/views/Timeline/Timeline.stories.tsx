@@ -1,4 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
+import { useMemo } from 'react';
 import { expect, fn, userEvent, waitFor } from 'storybook/test';
 import { SessionAnalysis } from '../../projections/analysis.ts';
 import type { Finding } from '../../projections/findings.ts';
@@ -77,7 +78,8 @@ function LiveTimeline({
   following: boolean;
   intervalMs: number;
 }) {
-  const live = useGrowingSession(fixtureEvents(fixture), { intervalMs, initial: 20 });
+  const events = useMemo(() => fixtureEvents(fixture), [fixture]);
+  const live = useGrowingSession(events, { intervalMs, initial: 20 });
   return (
     <>
       <Harnessed
@@ -192,7 +194,7 @@ export const CursorAtStart: Story = {
   args: { cursor: -1 },
   play: async ({ canvas }) => {
     const handle = await canvas.findByRole('slider', { name: 'Cursor' });
-    await expect(handle).toHaveAttribute('aria-valuetext', /^before the first event/);
+    await expect(handle.getAttribute('aria-valuetext')).toMatch(/^before the first event/);
     await expect(canvas.getByRole('button', { name: 'Step back one event' })).toBeDisabled();
   },
 };
@@ -246,7 +248,7 @@ export const Huge: Story = {
   args: { cursor: 50_000 },
   play: async ({ canvas, canvasElement }) => {
     const handle = await canvas.findByRole('slider', { name: 'Cursor' });
-    await expect(handle).toHaveAttribute('aria-valuemax', /^\d{5,6}$/);
+    await expect(Number(handle.getAttribute('aria-valuemax'))).toBeGreaterThanOrEqual(99_999);
     await expect(canvasElement.querySelectorAll('.timeline-marker').length).toBeLessThan(400);
   },
 };

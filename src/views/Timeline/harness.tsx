@@ -88,9 +88,11 @@ export interface GrowingSession {
 /**
  * A session that receives `events` `perTick` at a time every `intervalMs`, as a live source
  * appends them: each tick appends to the log, updates the analysis and the findings.
+ * `events` must keep its identity between renders (a new list starts a new session).
  *
  * @example
- * const live = useGrowingSession(fixtureEvents('reconnect'), { intervalMs: 300 });
+ * const events = useMemo(() => fixtureEvents('reconnect'), []);
+ * const live = useGrowingSession(events, { intervalMs: 300 });
  */
 export function useGrowingSession(
   events: readonly SessionEvent[],
