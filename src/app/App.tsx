@@ -1,10 +1,10 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { nameFromUrl, type FetchLike } from '../sources/captureFile.ts';
-import { EventList } from '../views/EventList/index.ts';
 import { formatBytes } from '../views/EventList/format.ts';
 import { DEMO_CAPTURE_URL, DEMO_DESCRIPTION, DEMO_NAME } from './demo.ts';
 import { EXAMPLES } from './examples.ts';
 import { BrokenCapturePanel, LoadFailurePanel } from './ErrorPanel.tsx';
+import { Inspector } from './Inspector.tsx';
 import { SummaryBar } from './SummaryBar.tsx';
 import { TopBar, type FileInfo } from './TopBar.tsx';
 import { useCaptureLoader, type LoaderState, type OpenSession } from './useCaptureLoader.ts';
@@ -105,6 +105,7 @@ export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: A
   const loader = useCaptureLoader(fetchImpl);
   const { state, openFile, openUrl } = loader;
   const dragging = useFileDrop(openFile);
+  const [help, setHelp] = useState(false);
 
   // Opens what the address asks for; the cleanup cancels that load (StrictMode's remount
   // cancels and restarts it), never a file the user opened since.
@@ -123,7 +124,19 @@ export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: A
 
   return (
     <div className="app">
-      <TopBar file={info} theme={theme} onToggleTheme={toggle} onOpenFile={openFile} />
+      <TopBar
+        file={info}
+        theme={theme}
+        onToggleTheme={toggle}
+        onOpenFile={openFile}
+        {...(state.status === 'open'
+          ? {
+              onHelp: () => {
+                setHelp(true);
+              },
+            }
+          : {})}
+      />
       {state.status === 'open' && (
         <SummaryBar
           summary={state.session.summary}
@@ -179,7 +192,13 @@ export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: A
           <LoadFailurePanel title={state.title} message={state.message} />
         )}
         {state.status === 'open' && (
-          <EventList key={state.session.key} analysis={state.session.analysis} />
+          <Inspector
+            key={state.session.key}
+            session={state.session}
+            {...(search === undefined ? {} : { search })}
+            helpOpen={help}
+            onHelpOpenChange={setHelp}
+          />
         )}
       </main>
       {dragging && (

@@ -128,6 +128,7 @@ export function Inspector({
     [onHelpOpenChange],
   );
 
+  const [playing, setPlaying] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   const { select, step, follow, setView, setPanel } = inspector;
   useEffect(() => {
@@ -146,6 +147,7 @@ export function Inspector({
       else if (key === '[') step(-1);
       else if (key === ']') step(1);
       else if (key === 'l') follow();
+      else if (key === ' ' && !(e.target instanceof HTMLButtonElement)) setPlaying((p) => !p);
       else if (key === 'Escape' && !help) select(null);
       else if (views[key] !== undefined) setView(views[key]);
       else if (panels[key] !== undefined) setPanel(panels[key]);
@@ -228,7 +230,9 @@ export function Inspector({
         findings={session.findingList}
         live={live}
         following={state.following}
-        onFollow={follow}
+        onFollowChange={inspector.setFollowing}
+        playing={playing}
+        onPlayingChange={setPlaying}
       />
       <div
         className="inspector__panes"
@@ -237,7 +241,11 @@ export function Inspector({
         <section className="inspector__main" aria-label="Messages">
           <Tabs label="Messages as" tabs={MAIN_TABS} value={state.view} onChange={setView}>
             {state.view === 'sequence' ? (
-              <SequencePanel {...view} visible={visible} />
+              <SequencePanel
+                {...view}
+                visible={visible}
+                exportName={session.capture.name.replace(/\.sscap\.jsonl$|\.jsonl$/, '')}
+              />
             ) : (
               <EventList
                 analysis={analysis}

@@ -29,9 +29,11 @@ export interface TopBarProps {
   readonly theme: Theme;
   readonly onToggleTheme: () => void;
   readonly onOpenFile: (file: File) => void;
+  /** Shows the keyboard shortcuts (the inspector's help dialog). */
+  readonly onHelp?: () => void;
 }
 
-export function TopBar({ file, theme, onToggleTheme, onOpenFile }: TopBarProps) {
+export function TopBar({ file, theme, onToggleTheme, onOpenFile, onHelp }: TopBarProps) {
   const source = describeSource(file?.header);
   return (
     <header className="top-bar">
@@ -91,6 +93,18 @@ export function TopBar({ file, theme, onToggleTheme, onOpenFile }: TopBarProps) 
       >
         <span aria-hidden="true">{theme === 'dark' ? '☾' : '☀'}</span> Dark theme
       </button>
+      {onHelp && (
+        <button
+          type="button"
+          className="button button--quiet top-bar__help"
+          onClick={onHelp}
+          title="Keyboard shortcuts (?)"
+          aria-keyshortcuts="?"
+        >
+          <span aria-hidden="true">?</span>
+          <span className="visually-hidden">Keyboard shortcuts</span>
+        </button>
+      )}
     </header>
   );
 }

@@ -1,24 +1,58 @@
 /**
- * The views the inspector shows, behind one seam so the composition does not depend on each
- * view's own prop names. TEMPORARY placeholders while the views are written (issue 4).
+ * The views the inspector shows, behind one seam: each panel adapts the inspector's state to
+ * its view's props, so the composition (Inspector.tsx) does not depend on them.
  */
+import { useCallback, useMemo } from 'react';
 import type { Finding } from '../projections/findings.ts';
-import { EventDetail } from '../views/EventList/EventDetail.tsx';
+import { flatState, type MachineDrivers } from '../projections/machineStates.ts';
+import { Findings } from '../views/Findings/index.ts';
+import { MachineView, instanceKey, parseInstanceKey } from '../views/MachineView/index.ts';
+import { MessageDetail } from '../views/MessageDetail/index.ts';
+import { RoomGraph, type MeshPage, type RoomGraphFilter } from '../views/RoomGraph/index.ts';
+import { SequenceDiagram } from '../views/SequenceDiagram/index.ts';
 import type { InspectorViewProps, MachineViewProps } from '../views/shared/types.ts';
+import { Timeline } from '../views/Timeline/index.ts';
 import type { MentionFilter } from './inspector/filter.ts';
 
-export function SequencePanel(props: InspectorViewProps & { visible: Int32Array }) {
-  return <p>Sequence diagram: {props.visible.length} rows</p>;
+export function SequencePanel(
+  props: InspectorViewProps & { visible: Int32Array; exportName?: string },
+) {
+  return <SequenceDiagram {...props} />;
 }
 
 export function MessagePanel(props: InspectorViewProps & { findings: readonly Finding[] }) {
-  const { selected, analysis, onSelect } = props;
-  if (selected === null) return <p>Select a message.</p>;
-  return <EventDetail analysis={analysis} index={selected} onJump={(i) => onSelect?.(i)} />;
+  return <MessageDetail {...props} />;
 }
 
-export function RoomPanel(props: MachineViewProps & { onFilterTo: (f: MentionFilter) => void }) {
-  return <p>Room at {props.cursor}</p>;
+/** The mesh pages of a session at a cursor, for the room graph. */
+function meshPagesOf(drivers: MachineDrivers): ((cursor: number) => MeshPage[]) | undefined {
+  if (drivers.mesh.tracks().length === 0) return undefined;
+  return (cursor) =>
+    drivers.mesh.tracks().map((track) => {
+      const snapshot = track.snapshotAtLogIndex(cursor);
+      return { context: snapshot.context, state: flatState(snapshot.value), conn: track.conn };
+    });
+}
+
+export function RoomPanel(
+  props: MachineViewProps & { onFilterTo: (filter: MentionFilter) => void },
+) {
+  const { onFilterTo, drivers, ...rest } = props;
+  const meshPages = useMemo(() => meshPagesOf(drivers), [drivers]);
+  const filterTo = useCallback(
+    (f: RoomGraphFilter) => {
+      onFilterTo({ label: f.label, ids: f.ids });
+    },
+    [onFilterTo],
+  );
+  return (
+    <RoomGraph
+      {...rest}
+      drivers={drivers}
+      onFilterTo={filterTo}
+      {...(meshPages === undefined ? {} : { meshPages })}
+    />
+  );
 }
 
 export function MachinePanel(
@@ -27,11 +61,21 @@ export function MachinePanel(
     onInstanceChange: (instance: string | null) => void;
   },
 ) {
-  return <p>Machines at {props.cursor}</p>;
+  const { instance, onInstanceChange, ...rest } = props;
+  const ref = instance === null ? null : (parseInstanceKey(instance) ?? null);
+  return (
+    <MachineView
+      {...rest}
+      instance={ref}
+      onInstanceChange={(r) => {
+        onInstanceChange(instanceKey(r));
+      }}
+    />
+  );
 }
 
 export function FindingsPanel(props: InspectorViewProps & { findings: readonly Finding[] }) {
-  return <p>{props.findings.length} findings</p>;
+  return <Findings {...props} />;
 }
 
 export function TimelinePanel(
@@ -39,8 +83,10 @@ export function TimelinePanel(
     findings: readonly Finding[];
     live: boolean;
     following: boolean;
-    onFollow: () => void;
+    onFollowChange: (following: boolean) => void;
+    playing: boolean;
+    onPlayingChange: (playing: boolean) => void;
   },
 ) {
-  return <p>Timeline at {props.cursor}</p>;
+  return <Timeline {...props} />;
 }

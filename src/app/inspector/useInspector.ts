@@ -27,6 +27,7 @@ export type InspectorAction =
   | { readonly type: 'cursor'; readonly index: number; readonly length: number }
   | { readonly type: 'step'; readonly by: number; readonly length: number }
   | { readonly type: 'follow'; readonly length: number }
+  | { readonly type: 'unfollow' }
   | { readonly type: 'grown'; readonly length: number }
   | { readonly type: 'filter'; readonly filter: InspectorFilter }
   | { readonly type: 'view'; readonly view: MainView }
@@ -53,6 +54,8 @@ export function inspectorReducer(state: InspectorState, action: InspectorAction)
     }
     case 'follow':
       return { ...state, following: true, cursor: action.length - 1 };
+    case 'unfollow':
+      return state.following ? { ...state, following: false } : state;
     case 'grown':
       return state.following ? { ...state, cursor: action.length - 1 } : state;
     case 'filter':
@@ -161,6 +164,9 @@ export function useInspector(analysis: SessionAnalysis, options: InspectorOption
       },
       follow: () => {
         dispatch({ type: 'follow', length: analysis.length });
+      },
+      setFollowing: (on: boolean) => {
+        dispatch(on ? { type: 'follow', length: analysis.length } : { type: 'unfollow' });
       },
       setFilter: (filter: InspectorFilter) => {
         dispatch({ type: 'filter', filter });
