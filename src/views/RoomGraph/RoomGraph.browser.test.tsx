@@ -181,10 +181,28 @@ describe('RoomGraph in Chromium', () => {
     await expect.element(node).toMatchTextContent('Left paused: rejected');
   });
 
+  test('after the server closed the peer: the client, closed, and what it had behind "Show closed"', async () => {
+    const analysis = fixtureSession('close-4000');
+    const { props, end } = setup(analysis);
+    const screen = await render(<Frame {...props(end)} />);
+    await expect
+      .element(screen.getByRole('group', { name: /^This client .*socket closed with code 4000/ }))
+      .toBeVisible();
+    expect(document.querySelector('[role="status"]')).toBeNull();
+    await expect.element(screen.getByText(/closed hidden/)).toBeVisible();
+    const before = document.querySelectorAll('.react-flow__node').length;
+    await screen.getByRole('checkbox', { name: 'Show closed' }).click();
+    await until(
+      'the closed nodes',
+      () => document.querySelectorAll('.react-flow__node').length > before,
+    );
+  });
+
   test('hostile display names and ids show as text, and nothing is injected', async () => {
     const analysis = hostileSession();
     const { props, end } = setup(analysis);
-    const screen = await render(<Frame {...props(end)} />);
+    // before the socket closes: after it, its peers are behind "Show closed"
+    const screen = await render(<Frame {...props(end - 1)} />);
     const peer = screen.getByRole('group', { name: /^Peer </ });
     await expect.element(peer).toBeVisible();
     await expect.element(peer).toMatchTextContent(HOSTILE);

@@ -144,7 +144,8 @@ export function RoomGraph(props: RoomGraphProps) {
       state,
     });
     let waiting: Extract<Shown, { kind: 'mediasoup' }>['waiting'] = null;
-    if (room.epoch === 0 || (!room.joined && graph.nodes.length === 1)) {
+    // (a socket that closed keeps its diagram: the client, closed, and "Show closed")
+    if (room.epoch === 0 || (room.open && !room.joined && graph.nodes.length === 1)) {
       const firstIndex = track.indexes[0] ?? null;
       const joinIndex = track.stepper.changes().find((c) => {
         const i = track.indexes[c.index];

@@ -270,13 +270,27 @@ describe('roomGraph() states and problems', () => {
   it('keeps hostile strings as they are: display names are data, not markup', () => {
     const analysis = hostileSession();
     const driver = createMediasoupClientDriver(analysis);
-    const room = driver.room(analysis.log.length - 1);
+    // before its socket closes (after it, the room's peers are no longer current)
+    const room = driver.room(analysis.log.length - 2);
     if (room === undefined) throw new Error('the hostile session speaks mediasoup');
     const graph = roomGraph(room);
     expect(byId(graph, `peer:${HOSTILE}`)?.data).toMatchObject({
       displayName: HOSTILE,
       peerId: HOSTILE,
     });
+  });
+
+  it('after the socket closed, nothing of the room is current: the client alone, the rest behind showClosed', () => {
+    const room = fixtureRoom('close-4000');
+    expect(room.open).toBe(false);
+    const graph = roomGraph(room);
+    expect(graph.nodes.map((n) => n.id)).toEqual(['client']);
+    expect(byId(graph, 'client')?.data.summary).toMatch(/socket closed with code 4000/);
+    const all = roomGraph(room, { showClosed: true });
+    const peers = ofType(all, 'peer');
+    expect(peers.length).toBeGreaterThan(0);
+    for (const p of peers)
+      expect(p.data).toMatchObject({ present: false, closed: true, tone: 'off' });
   });
 
   it('an empty room is just the client', () => {

@@ -641,49 +641,59 @@ export function roomGraph(room: RoomModel, options: RoomGraphOptions = {}): Room
   // ── peers: every peer in the room, and any a producer names ──
   const speaker = room.activeSpeaker;
   let peerCount = 0;
+  // After the socket closed the client no longer sees the room: its peers count as gone.
+  const cutOff = !room.open && room.epoch > 0;
   for (const p of peers) {
-    if (!p.present && !referenced.has(p.id) && !visible(true)) continue;
+    const present = p.present && !cutOff;
+    if (!present && !referenced.has(p.id) && !visible(true)) continue;
     peerCount++;
-    const speaking = p.present && speaker?.peerId === p.id;
+    const speaking = present && speaker?.peerId === p.id;
     const device = deviceText(p.device);
     const name = p.displayName === null || p.displayName === '' ? shortId(p.id) : p.displayName;
+    const where = present
+      ? 'in the room'
+      : p.present
+        ? 'in the room when the socket closed'
+        : 'left the room';
     add(nodeId.peer(p.id), 4, [peerOrder.get(p.id) ?? LAST], {
       type: 'peer',
       peerId: p.id,
       displayName: p.displayName,
       device,
-      present: p.present,
+      present,
       bot: false,
       speaking,
       volume: speaking ? speaker.volume : null,
-      summary: `Peer ${name}${device === null ? '' : ` (${device})`}: ${p.present ? 'in the room' : 'left the room'}${speaking ? ', active speaker' : ''}`,
-      tone: p.present ? 'neutral' : 'off',
+      summary: `Peer ${name}${device === null ? '' : ` (${device})`}: ${where}${speaking ? ', active speaker' : ''}`,
+      tone: present ? 'neutral' : 'off',
       filterIds: [p.id],
       filterLabel: peerName(p.id, p.displayName),
       seq: p.joinedSeq,
       problems: problemsOf(p.id),
-      closed: !p.present,
+      closed: !present,
     });
   }
   for (const peerId of referenced) {
     if (peerId === null) {
-      const dataIds = [...remoteData.values()].filter((r) => r.peerId === null).map((r) => r.id);
+      const bots = [...remoteData.values()].filter((r) => r.peerId === null);
+      const dataIds = bots.map((r) => r.id);
+      const open = !cutOff && bots.some((r) => r.open > 0);
       add(BOT_ID, 4, [LAST], {
         type: 'peer',
         peerId: null,
         displayName: null,
         device: null,
-        present: true,
+        present: open,
         bot: true,
         speaking: false,
         volume: null,
         summary: 'The mediasoup-demo bot (data consumers with no peer)',
-        tone: 'neutral',
+        tone: open ? 'neutral' : 'off',
         filterIds: dataIds,
         filterLabel: 'the bot',
         seq: null,
         problems: [],
-        closed: false,
+        closed: !open,
       });
       continue;
     }
