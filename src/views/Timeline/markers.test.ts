@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { allFindings } from '../../projections/machineFindings.ts';
 import { fixtureSession, generatedSession, hostileSession, HOSTILE } from '../shared/sessions.ts';
+import { SessionAnalysis } from '../../projections/analysis.ts';
+import { SessionLog } from '../../session/SessionLog.ts';
+import { FIXTURES } from '../../../fixtures/index.ts';
 import { buildAxis } from './model.ts';
 import { clusterMarkers, collectMarkers, markerGlyph, type Marker } from './markers.ts';
 
@@ -72,6 +75,22 @@ describe('collectMarkers', () => {
       expect(markers[k]?.index).toBeGreaterThanOrEqual(markers[k - 1]?.index ?? 0);
     }
     expect(markers.filter((m) => m.kind === 'finding')).toHaveLength(f.length);
+  });
+
+  it('carries on as a live log grows, with the same markers as a fresh scan', () => {
+    const events = FIXTURES.reconnect?.().events ?? [];
+    const log = new SessionLog();
+    for (const e of events.slice(0, 46)) log.appendWithSeq(e);
+    const live = new SessionAnalysis(log).update();
+    // Scanned while the socket is open, before its disconnect (seq 45) and attempts.
+    const before = collectMarkers(live).length;
+    for (const e of events.slice(46)) log.appendWithSeq(e);
+    live.update();
+    const grown = collectMarkers(live, allFindings(live));
+    const fresh = fixtureSession('reconnect');
+    expect(grown).toEqual(collectMarkers(fresh, allFindings(fresh)));
+    expect(grown.filter((m) => m.kind !== 'finding').length).toBeGreaterThan(before);
+    expect(kinds(grown)).toContain(`reconnect@${String(fresh.log.indexOfSeq(54))}`);
   });
 
   it('keeps hostile strings as plain text in the labels', () => {

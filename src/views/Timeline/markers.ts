@@ -73,85 +73,38 @@ function rank(m: Marker): number {
 
 const fmt = (n: number) => n.toLocaleString('en');
 
-/**
- * Every marker of the session, in log order (a finding after the event markers of its
- * event). Event kinds this version does not know are skipped, not guessed at.
- *
- * @example
- * collectMarkers(analysis, allFindings(analysis)).filter((m) => m.kind === 'reconnect');
- */
-export function collectMarkers(
-  analysis: SessionAnalysis,
-  findings: readonly Finding[] = [],
-): Marker[] {
+/** Event markers found so far in one analysis, and what the scan needs to carry on. */
+interface EventScan {
+  upTo: number;
+  readonly markers: Marker[];
+  /** Connection → its socket is open. */
+  readonly open: Map<number, boolean>;
+  /** Connections that have closed once (their next open is a reconnect). */
+  readonly closedBefore: Set<number>;
+}
+
+/** One scan per analysis: a live log only grows, so each call scans the new events only. */
+const scans = new WeakMap<SessionAnalysis, EventScan>();
+
+function scanEvents(analysis: SessionAnalysis): EventScan {
+  let scan = scans.get(analysis);
+  if (!scan || scan.upTo > analysis.length) {
+    scan = { upTo: 0, markers: [], open: new Map(), closedBefore: new Set() };
+    scans.set(analysis, scan);
+  }
   const log = analysis.log;
-  const out: Marker[] = [];
-  const open = new Map<number, boolean>();
-  const closedBefore = new Set<number>();
+  const out = scan.markers;
+  const { open, closedBefore } = scan;
   const where = (i: number) => {
     const c = log.connId(i);
     return c >= 0
       ? `seq ${fmt(log.seq(i))}, connection ${log.connName(c)}`
       : `seq ${fmt(log.seq(i))}`;
   };
-  // Findings come in log order (allFindings); a list that is not gets sorted, once.
-  const ordered = findings.every((x, k) => k === 0 || (findings[k - 1]?.index ?? 0) <= x.index)
-    ? findings
-    : [...findings].sort((a, b) => a.index - b.index);
-  let f = 0;
-  while ((ordered[f]?.index ?? 0) < 0) f++;
   const n = analysis.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = scan.upTo; i < n; i++) {
     const type = log.typeCode(i);
-    const conn = log.connId(i);
-    if (type === TYPE_CODE['ws.open']) {
-      if (closedBefore.has(conn)) {
-        out.push({
-          index: i,
-          kind: 'reconnect',
-          lane: 'connection',
-          label: `reconnect: the socket opened again (${where(i)})`,
-        });
-      }
-      open.set(conn, true);
-    } else if (type === TYPE_CODE['ws.close']) {
-      const ev = log.get(i) as WsCloseEvent;
-      const code = typeof ev.code === 'number' ? ev.code : undefined;
-      const reason = typeof ev.reason === 'string' && ev.reason !== '' ? ` "${ev.reason}"` : '';
-      const protoo = (analysis.protocolOf(conn) ?? 'protoo') === 'protoo';
-      const codeText = code === undefined ? 'no code' : String(code);
-      if (code === 4000 && protoo) {
-        out.push({
-          index: i,
-          kind: 'server-close',
-          lane: 'connection',
-          label: `closed by the server: 4000${reason}, no reconnection (${where(i)})`,
-        });
-      } else if (open.get(conn) === true) {
-        out.push({
-          index: i,
-          kind: 'disconnect',
-          lane: 'connection',
-          label: `${code === 1000 ? 'closed normally' : 'disconnect'}: close ${codeText}${reason} (${where(i)})`,
-        });
-      } else {
-        out.push({
-          index: i,
-          kind: 'failed-attempt',
-          lane: 'connection',
-          label: `connection attempt failed: close ${codeText}${reason} (${where(i)})`,
-        });
-      }
-      open.set(conn, false);
-      closedBefore.add(conn);
-    } else if (type === TYPE_CODE['ws.error']) {
-      out.push({
-        index: i,
-        kind: 'ws-error',
-        lane: 'connection',
-        label: `socket error (${where(i)})`,
-      });
-    } else if (type === TYPE_CODE['ws.frame']) {
+    if (type === TYPE_CODE['ws.frame']) {
       switch (analysis.kindCode(i)) {
         case KIND_CODE.request:
           if (analysis.method(i) === 'join') {
@@ -201,10 +154,93 @@ export function collectMarkers(
           // Other frame kinds (and kinds added later) are not marked.
           break;
       }
+      continue;
     }
-    for (let x = ordered[f]; x !== undefined && x.index <= i; x = ordered[++f]) {
-      out.push(findingMarker(x, log.seq(x.index)));
+    const conn = log.connId(i);
+    if (type === TYPE_CODE['ws.open']) {
+      if (closedBefore.has(conn)) {
+        out.push({
+          index: i,
+          kind: 'reconnect',
+          lane: 'connection',
+          label: `reconnect: the socket opened again (${where(i)})`,
+        });
+      }
+      open.set(conn, true);
+    } else if (type === TYPE_CODE['ws.close']) {
+      const ev = log.get(i) as WsCloseEvent;
+      const code = typeof ev.code === 'number' ? ev.code : undefined;
+      const reason = typeof ev.reason === 'string' && ev.reason !== '' ? ` "${ev.reason}"` : '';
+      const protoo = (analysis.protocolOf(conn) ?? 'protoo') === 'protoo';
+      const codeText = code === undefined ? 'no code' : String(code);
+      if (code === 4000 && protoo) {
+        out.push({
+          index: i,
+          kind: 'server-close',
+          lane: 'connection',
+          label: `closed by the server: 4000${reason}, no reconnection (${where(i)})`,
+        });
+      } else if (open.get(conn) === true) {
+        out.push({
+          index: i,
+          kind: 'disconnect',
+          lane: 'connection',
+          label: `${code === 1000 ? 'closed normally' : 'disconnect'}: close ${codeText}${reason} (${where(i)})`,
+        });
+      } else {
+        out.push({
+          index: i,
+          kind: 'failed-attempt',
+          lane: 'connection',
+          label: `connection attempt failed: close ${codeText}${reason} (${where(i)})`,
+        });
+      }
+      open.set(conn, false);
+      closedBefore.add(conn);
+    } else if (type === TYPE_CODE['ws.error']) {
+      out.push({
+        index: i,
+        kind: 'ws-error',
+        lane: 'connection',
+        label: `socket error (${where(i)})`,
+      });
     }
+  }
+  scan.upTo = n;
+  return scan;
+}
+
+/**
+ * Every marker of the session, in log order (a finding after the event markers of its
+ * event). Event kinds this version does not know are skipped, not guessed at.
+ *
+ * The scan of the events is kept per analysis and carried on as a live log grows, so a
+ * call after an append costs the new events and the markers, not the whole session.
+ *
+ * @example
+ * collectMarkers(analysis, allFindings(analysis)).filter((m) => m.kind === 'reconnect');
+ */
+export function collectMarkers(
+  analysis: SessionAnalysis,
+  findings: readonly Finding[] = [],
+): Marker[] {
+  const events = scanEvents(analysis).markers;
+  const log = analysis.log;
+  const n = analysis.length;
+  // Findings come in log order (allFindings); a list that is not gets sorted, once.
+  const ordered = findings.every((x, k) => k === 0 || (findings[k - 1]?.index ?? 0) <= x.index)
+    ? findings
+    : [...findings].sort((a, b) => a.index - b.index);
+  const out: Marker[] = [];
+  let e = 0;
+  for (const f of ordered) {
+    if (f.index < 0 || f.index >= n) continue;
+    for (let m = events[e]; m !== undefined && m.index <= f.index; m = events[++e]) out.push(m);
+    out.push(findingMarker(f, log.seq(f.index)));
+  }
+  for (; e < events.length; e++) {
+    const m = events[e];
+    if (m) out.push(m);
   }
   return out;
 }
