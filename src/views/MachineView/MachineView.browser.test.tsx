@@ -105,7 +105,7 @@ test('zooms to the active state and keeps the diagram keyboard reachable', async
         drivers={drivers}
         cursor={analysis.log.length - 1}
         selected={null}
-        instance={{ kind: 'mediasoup-client', id: 'c1' }}
+        instance={{ kind: 'mediasoup-room', id: 'c1' }}
       />
     </div>,
   );

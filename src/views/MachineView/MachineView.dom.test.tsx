@@ -106,8 +106,8 @@ describe('MachineView', () => {
 
   it('follows the instance it is given', () => {
     const analysis = fixtureSession('legacy-participant-join');
-    const { rerender } = renderView(analysis, { instance: { kind: 'mediasoup-client', id: 'c1' } });
-    expect(picker().value).toBe('mediasoup-client:c1');
+    const { rerender } = renderView(analysis, { instance: { kind: 'mediasoup-room', id: 'c1' } });
+    expect(picker().value).toBe('mediasoup-room:c1');
     expect(contextValue('joined')).toBe('yes');
     rerender({ instance: { kind: 'negotiation', id: 'recv-pc' } });
     expect(picker().value).toBe('negotiation:recv-pc');
@@ -117,7 +117,7 @@ describe('MachineView', () => {
 
   it('tells the state at the cursor and the event that led there', () => {
     const analysis = fixtureSession('legacy-participant-join');
-    renderView(analysis, { cursor: 9, instance: { kind: 'mediasoup-client', id: 'c1' } });
+    renderView(analysis, { cursor: 9, instance: { kind: 'mediasoup-room', id: 'c1' } });
     const status = screen.getByText((_, el) => el?.classList.contains('mv-status') === true);
     expect(status.textContent).toBe(
       `joined — since seq ${analysis.log.seq(9)}: received response join (from joining)`,
@@ -131,7 +131,7 @@ describe('MachineView', () => {
     const analysis = fixtureSession('legacy-participant-join');
     const { onSelect } = renderView(analysis, {
       cursor: 9,
-      instance: { kind: 'mediasoup-client', id: 'c1' },
+      instance: { kind: 'mediasoup-room', id: 'c1' },
     });
     const items = historyList().getAllByRole('listitem');
     expect(items.map((li) => li.querySelector('.mv-history__state')?.textContent)).toEqual([
@@ -152,7 +152,7 @@ describe('MachineView', () => {
     const analysis = fixtureSession('legacy-participant-join');
     const { onSelect } = renderView(analysis, {
       cursor: 9,
-      instance: { kind: 'mediasoup-client', id: 'c1' },
+      instance: { kind: 'mediasoup-room', id: 'c1' },
     });
     const buttons = historyList().getAllByRole('button');
     expect(buttons.map((b) => b.tabIndex)).toEqual([-1, -1, -1, -1, 0]);

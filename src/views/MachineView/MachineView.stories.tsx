@@ -188,7 +188,7 @@ export const PeerConnectionTwoParty: Story = {
 export const MediasoupJoining: Story = {
   name: 'Mediasoup room client: joining',
   loaders: session(() => fixtureSession('legacy-participant-join')),
-  args: { instance: { kind: 'mediasoup-client', id: 'c1' }, cursor: 8 },
+  args: { instance: { kind: 'mediasoup-room', id: 'c1' }, cursor: 8 },
   play: async ({ canvasElement }) => {
     const canvas = await diagramReady(canvasElement);
     await expect(canvas.getByLabelText(/^state joining, active/)).toBeVisible();
@@ -199,7 +199,7 @@ export const MediasoupJoining: Story = {
 export const MediasoupJoined: Story = {
   name: 'Mediasoup room client: joined',
   loaders: session(() => fixtureSession('legacy-participant-join')),
-  args: { instance: { kind: 'mediasoup-client', id: 'c1' } },
+  args: { instance: { kind: 'mediasoup-room', id: 'c1' } },
   play: async ({ canvasElement, args }) => {
     const canvas = await diagramReady(canvasElement);
     const history = within(canvas.getByRole('region', { name: 'History' }));
@@ -213,7 +213,41 @@ export const MediasoupJoined: Story = {
 export const MediasoupNewDialect: Story = {
   name: 'Mediasoup room client: new dialect',
   loaders: session(() => fixtureSession('new-participant-join')),
-  args: { instance: { kind: 'mediasoup-client', id: 'c1' } },
+  args: { instance: { kind: 'mediasoup-room', id: 'c1' } },
+};
+
+/** A mesh room page: in the room, its links to the other pages in the context. */
+export const MeshRoom: Story = {
+  name: 'Mesh room page',
+  loaders: session(() => fixtureSession('mesh-room')),
+  args: { instance: { kind: 'mesh-room', id: 'c1' } },
+  play: async ({ canvasElement }) => {
+    const canvas = await diagramReady(canvasElement);
+    await expect(canvas.getByLabelText(/^state inRoom, active/)).toBeVisible();
+    await expect(canvas.getByText('links')).toBeVisible();
+  },
+};
+
+/** A two-party room client mid-call: a compound state (inRoom) with its own steps. */
+export const TwoPartyRoom: Story = {
+  name: 'Two-party room client',
+  loaders: session(() => fixtureSession('two-party-room')),
+  args: { instance: { kind: 'two-party-room', id: 'c1' }, cursor: 20 },
+  play: async ({ canvasElement }) => {
+    const canvas = await diagramReady(canvasElement);
+    await expect(canvas.getByLabelText(/^compound state inRoom, active/)).toBeVisible();
+  },
+};
+
+/** A two-party room that was full: a final state. */
+export const TwoPartyFull: Story = {
+  name: 'Two-party room client: room full',
+  loaders: session(() => fixtureSession('two-party-full')),
+  args: { instance: { kind: 'two-party-room', id: 'c1' } },
+  play: async ({ canvasElement }) => {
+    const canvas = await diagramReady(canvasElement);
+    await expect(canvas.getByLabelText(/^final state full, active/)).toBeVisible();
+  },
 };
 
 /** Perfect negotiation of a mesh room link: an answer just sent. */
@@ -249,7 +283,7 @@ export const Empty: Story = {
 export const Huge: Story = {
   name: 'Huge (100,000 messages)',
   loaders: session(() => generatedSession(100_000)),
-  args: { instance: { kind: 'mediasoup-client', id: 'c1' }, cursor: 50_000 },
+  args: { instance: { kind: 'mediasoup-room', id: 'c1' }, cursor: 50_000 },
   play: async ({ canvasElement }) => {
     const canvas = await diagramReady(canvasElement);
     await expect(canvas.getByText('16 machines')).toBeVisible();

@@ -232,7 +232,7 @@ function stepOf(
   const log = analysis.log;
   const valid = logIndex >= 0 && logIndex < log.length;
   let transitions: number[];
-  if (micro !== undefined && micro.every((m) => m.value !== undefined)) {
+  if (micro !== undefined && micro.length > 0 && micro.every((m) => m.value !== undefined)) {
     // One machine event after the other: each change is explained by its own event (a log
     // event may feed several, e.g. a retry tick then ws.open).
     const found = new Set<number>();
@@ -245,6 +245,11 @@ function stepOf(
       previous = m.value;
     }
     transitions = [...found];
+    // The replay did not reach the recorded state (an event the kind cannot map): match the
+    // whole step instead.
+    if (stateKey(previous) !== stateKey(afterValue)) {
+      transitions = explainStep(graph, before, after, undefined);
+    }
   } else {
     transitions = explainStep(
       graph,

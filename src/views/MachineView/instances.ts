@@ -20,12 +20,22 @@ import {
   peerConnectionGraph,
   peerConnectionMachine,
 } from '../../../machines/peerConnectionMachine.ts';
+import { meshRoomGraph, meshRoomMachine } from '../../../machines/meshRoomMachine.ts';
 import { protooPeerMachine } from '../../../machines/protooPeerMachine.ts';
+import { twoPartyRoomGraph, twoPartyRoomMachine } from '../../../machines/twoPartyRoomMachine.ts';
 import type { SessionAnalysis } from '../../projections/analysis.ts';
 import {
   mediasoupClientEventAt,
   type MediasoupClientSnapshot,
 } from '../../projections/drivers/mediasoupClientDriver.ts';
+import {
+  meshRoomEventAt,
+  type MeshRoomSnapshot,
+} from '../../projections/drivers/meshRoomDriver.ts';
+import {
+  twoPartyRoomEventAt,
+  type TwoPartyRoomSnapshot,
+} from '../../projections/drivers/twoPartyRoomDriver.ts';
 import {
   negotiationEventsOf,
   type NegotiationSnapshot,
@@ -232,6 +242,38 @@ function mediasoupFields(s: MediasoupClientSnapshot): ContextField[] {
   return out;
 }
 
+function meshFields(s: MeshRoomSnapshot): ContextField[] {
+  const c = s.context;
+  const links = Object.values(c.links);
+  const byState = new Map<string, number>();
+  for (const link of links) byState.set(link.state, (byState.get(link.state) ?? 0) + 1);
+  return [
+    { key: 'self id', value: c.selfId ?? '—' },
+    { key: 'online', value: String(c.online.length) },
+    { key: 'links', value: String(links.length) },
+    ...[...byState].map(([state, n]) => ({ key: `links ${state}`, value: String(n) })),
+    { key: 'problems', value: String(c.problems.length) },
+  ];
+}
+
+function twoPartyFields(s: TwoPartyRoomSnapshot): ContextField[] {
+  const c = s.context;
+  const out: ContextField[] = [
+    { key: 'room', value: c.room ?? '—' },
+    { key: 'client id', value: c.clientId ?? '—' },
+    { key: 'initiator', value: yesNo(c.isInitiator) },
+    { key: 'has media', value: yesNo(c.hasMedia) },
+    { key: 'remote media', value: yesNo(c.remoteMedia) },
+    { key: 'peer present', value: yesNo(c.peerPresent) },
+    { key: 'answered', value: yesNo(c.answered) },
+    { key: 'local candidates', value: String(c.localCandidates) },
+    { key: 'remote candidates', value: String(c.remoteCandidates) },
+    { key: 'problems', value: String(c.problems.length) },
+  ];
+  if (c.endedBy !== null) out.push({ key: 'ended by', value: c.endedBy });
+  return out;
+}
+
 /** One kind of machine: its definition and how to list its instances from the drivers. */
 export interface MachineKindSpec {
   /** Stable id (`protoo-peer`), used in {@link MachineInstanceRef}. */
@@ -267,13 +309,13 @@ export const MACHINE_KINDS: readonly MachineKindSpec[] = [
       ),
   },
   {
-    kind: 'mediasoup-client',
+    kind: 'mediasoup-room',
     label: 'mediasoup room client',
     graph: mediasoupClientGraph,
     instances: (drivers, analysis) =>
       drivers.mediasoup.tracks().map((track) =>
         trackInstance({
-          kind: 'mediasoup-client',
+          kind: 'mediasoup-room',
           kindLabel: 'mediasoup room client',
           graph: mediasoupClientGraph,
           analysis,
@@ -289,6 +331,52 @@ export const MACHINE_KINDS: readonly MachineKindSpec[] = [
             return events;
           },
           step: (snapshot, event) => transition(mediasoupClientMachine, snapshot, event)[0],
+        }),
+      ),
+  },
+  {
+    kind: 'mesh-room',
+    label: 'mesh room page',
+    graph: meshRoomGraph,
+    instances: (drivers, analysis) =>
+      drivers.mesh.tracks().map((track) =>
+        trackInstance({
+          kind: 'mesh-room',
+          kindLabel: 'mesh room page',
+          graph: meshRoomGraph,
+          analysis,
+          id: track.conn,
+          track,
+          fields: meshFields,
+          // The page's pc events need its pc → peer binding, which only the driver keeps:
+          // they change links, never the state value, so ws and frames tell every change.
+          eventsAt: (i) => {
+            const event = meshRoomEventAt(analysis, i);
+            return event === undefined ? undefined : [event];
+          },
+          step: (snapshot, event) => transition(meshRoomMachine, snapshot, event)[0],
+        }),
+      ),
+  },
+  {
+    kind: 'two-party-room',
+    label: 'two-party room client',
+    graph: twoPartyRoomGraph,
+    instances: (drivers, analysis) =>
+      drivers.twoParty.tracks().map((track) =>
+        trackInstance({
+          kind: 'two-party-room',
+          kindLabel: 'two-party room client',
+          graph: twoPartyRoomGraph,
+          analysis,
+          id: track.conn,
+          track,
+          fields: twoPartyFields,
+          eventsAt: (i) => {
+            const event = twoPartyRoomEventAt(analysis, i);
+            return event === undefined ? undefined : [event];
+          },
+          step: (snapshot, event) => transition(twoPartyRoomMachine, snapshot, event)[0],
         }),
       ),
   },

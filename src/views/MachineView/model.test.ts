@@ -323,7 +323,9 @@ describe('instances', () => {
     ]);
     expect(MACHINE_KINDS.map((k) => k.kind)).toEqual([
       'protoo-peer',
-      'mediasoup-client',
+      'mediasoup-room',
+      'mesh-room',
+      'two-party-room',
       'peer-connection',
       'negotiation',
     ]);
@@ -358,7 +360,7 @@ describe('instances', () => {
       );
     expect(fields('protoo-peer', 'c1')).toMatchObject({ cycle: '1', attempt: '1', pending: '0' });
     expect(fields('peer-connection', 'send-pc')).toMatchObject({ connectionState: 'connected' });
-    const ms = fields('mediasoup-client', 'c1');
+    const ms = fields('mediasoup-room', 'c1');
     expect(ms).toMatchObject({ joined: 'yes', transports: '2', producers: '2' });
     expect(Number(ms.consumers)).toBeGreaterThan(0);
     expect(fields('negotiation', 'send-pc')).toMatchObject({
@@ -427,9 +429,36 @@ describe('activeAt', () => {
     ]);
   });
 
+  it('agrees with machineStates() for mesh pages and two-party clients', () => {
+    for (const [fixture, kind, root] of [
+      ['mesh-room', 'mesh-room', 'meshRoom'],
+      ['two-party-room', 'two-party-room', 'twoPartyRoom'],
+      ['two-party-full', 'two-party-room', 'twoPartyRoom'],
+    ] as const) {
+      const { analysis, drivers, instances } = instancesOf(fixture);
+      const entries = machineStates(analysis, drivers).machines.filter((m) => m.kind === kind);
+      expect(entries.length, fixture).toBeGreaterThan(0);
+      for (const entry of entries) {
+        const instance = pick(instances, kind, entry.id);
+        let changed = 0;
+        for (const change of entry.changes) {
+          const at = activeAt(instance, change.index);
+          expect(at.leaves).toEqual([
+            `${root}.${(change.state as { readonly state: string }).state}`,
+          ]);
+          if (at.step?.index === change.index) {
+            changed++;
+            expect(at.step.transitions.length).toBeGreaterThan(0);
+          }
+        }
+        expect(changed, `${fixture} ${entry.id}`).toBe(instance.changes().length);
+      }
+    }
+  });
+
   it('keeps the last transition highlighted until the next change', () => {
     const { analysis, instances } = instancesOf('legacy-participant-join');
-    const ms = pick(instances, 'mediasoup-client', 'c1');
+    const ms = pick(instances, 'mediasoup-room', 'c1');
     const joinedAt = ms.indexes[ms.changes().at(-1)?.index ?? -1] ?? -1;
     expect(describeEvent(analysis, joinedAt)).toBe('received response join');
     for (const cursor of [joinedAt, joinedAt + 10, analysis.log.length - 1]) {
@@ -496,7 +525,7 @@ describe('activeAt', () => {
 describe('history', () => {
   it('lists the changes up to the cursor with their cause', () => {
     const { analysis, instances } = instancesOf('legacy-participant-join');
-    const ms = pick(instances, 'mediasoup-client', 'c1');
+    const ms = pick(instances, 'mediasoup-room', 'c1');
     const all = history(ms, analysis.log.length - 1);
     expect(all.omitted).toBe(0);
     expect(all.entries.map((e) => e.state)).toEqual([
