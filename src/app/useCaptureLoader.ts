@@ -133,6 +133,8 @@ export function useCaptureLoader(fetchImpl?: FetchLike): CaptureLoader {
       current.current?.abort();
       const controller = new AbortController();
       current.current = controller;
+      // Timings for bench/inspector-open.ts (and the browser's performance panel).
+      performance.mark('signalscope:load-start');
       setState({ status: 'loading', name, progress: undefined });
       setBroken(undefined);
       const onProgress = (progress: LoadProgress) => {
@@ -141,12 +143,15 @@ export function useCaptureLoader(fetchImpl?: FetchLike): CaptureLoader {
       load({ signal: controller.signal, onProgress }).then(
         (capture) => {
           if (controller.signal.aborted) return;
+          performance.mark('signalscope:capture-read');
           if (capture.problems > 0) {
             setBroken(capture);
             setBrokenIsDemo(demo);
             setState({ status: 'broken', capture, demo });
           } else {
-            setState({ status: 'open', session: openSession(capture, demo) });
+            const session = openSession(capture, demo);
+            performance.mark('signalscope:session-open');
+            setState({ status: 'open', session });
           }
         },
         (error: unknown) => {
