@@ -138,8 +138,8 @@ async function interactions(page: Page) {
     const settle = () =>
       new Promise<void>((resolve) => {
         setTimeout(() => {
-          void el.getBoundingClientRect();
-          void document.body.offsetHeight;
+          // Reading layout makes the browser run style and layout now.
+          if (el.getBoundingClientRect().height + document.body.offsetHeight < 0) return;
           resolve();
         }, 0);
       });
@@ -230,7 +230,7 @@ async function main() {
       );
     }
     if (!page) throw new Error('no page');
-    const median = <K extends keyof OpenFigures>(key: K) =>
+    const median = (key: keyof OpenFigures) =>
       quantile(
         opens.map((o) => o[key]),
         0.5,
