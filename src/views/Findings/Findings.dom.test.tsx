@@ -152,6 +152,19 @@ describe('Findings selection', () => {
     expect(onSelect).toHaveBeenLastCalledWith(findings[findings.length - 1]?.index);
   });
 
+  it('keeps the same finding active when the order changes', async () => {
+    const { user, findings } = setup('broken-frames');
+    grid().focus();
+    await user.keyboard('{End}');
+    const last = findings[findings.length - 1];
+    const about = screen.getByRole('region', { name: 'About the finding' });
+    expect(within(about).getByText(last?.message ?? '?')).toBeDefined();
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Sort' }), 'severity');
+    expect(within(about).getByText(last?.message ?? '?')).toBeDefined();
+    const active = document.getElementById(grid().getAttribute('aria-activedescendant') ?? '');
+    expect(active?.textContent).toContain(last?.message);
+  });
+
   it('goes to a related event from its link', async () => {
     const { user, findings, onSelect } = setup('request-timeout');
     const late = findings.find((f) => f.code === 'late-response');

@@ -146,17 +146,26 @@ export function Findings({
     threshold: VIRTUAL_THRESHOLD,
   });
   const { revealRow } = win;
-  const [active, setActive] = useState<number | null>(null);
-  const activeRow = active === null || rows.length === 0 ? null : Math.min(active, rows.length - 1);
+  // The keyboard's finding, by its place in `findings`: it stays the same finding when the
+  // filter or the order changes.
+  const [active, setActiveKey] = useState<number | null>(null);
+  const activeAt = useMemo(() => (active === null ? -1 : rows.indexOf(active)), [rows, active]);
+  const activeRow = activeAt >= 0 ? activeAt : null;
   const activeFinding = activeRow === null ? undefined : findings[rows[activeRow] ?? -1];
+  const setActive = useCallback(
+    (p: number) => {
+      setActiveKey(rows[p] ?? null);
+    },
+    [rows],
+  );
   const idPrefix = useId();
 
   // The cursor moved: the finding it has reached comes into view, in this same render (one
   // render per cursor move, not one for the rows and another for the scroll).
-  const [revealed, setRevealed] = useState<{ at: number; rows: Int32Array } | null>(null);
-  if (revealed?.at !== atCursor || revealed.rows !== rows) {
-    setRevealed({ at: atCursor, rows });
-    const p = atCursor < 0 || revealed?.at === atCursor ? -1 : rowOfEvent(findings, rows, atCursor);
+  const [revealed, setRevealed] = useState<number | null>(null);
+  if (revealed !== atCursor) {
+    setRevealed(atCursor);
+    const p = atCursor < 0 ? -1 : rowOfEvent(findings, rows, atCursor);
     if (p >= 0) revealRow(p);
   }
 
@@ -366,7 +375,7 @@ export function Findings({
           )}
         </div>
       </div>
-      <div className="findings__about" aria-label="About the finding">
+      <div className="findings__about" role="region" aria-label="About the finding">
         {activeFinding === undefined ? (
           <p className="findings__hint">
             Click a finding to go to its event. Keys: ↑ ↓ move, Enter goes to the event. The ◀ marks
