@@ -163,6 +163,9 @@ describe('Timeline markers', () => {
     render(<Timeline analysis={analysis} cursor={10} selected={null} />);
     const buttons = within(screen.getByRole('group', { name: /^Markers/ })).getAllByRole('button');
     expect(buttons.filter((b) => b.tabIndex === 0)).toHaveLength(1);
+    // Tab reaches the cursor before the markers.
+    const group = screen.getByRole('group', { name: /^Markers/ });
+    expect(handle().compareDocumentPosition(group) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     const user = userEvent.setup();
     buttons[0]?.focus();
     await user.keyboard('{ArrowRight}');

@@ -472,7 +472,6 @@ export function Timeline({
             <Histogram path={path} />
             <Gaps axis={axis} />
             <div className="timeline__played" style={{ width: percent }} />
-            <MarkerLayer clusters={clusters} onSelect={onSelect} />
             <div
               ref={handleRef}
               className="timeline__handle"
@@ -492,6 +491,8 @@ export function Timeline({
               Left and Right step one event, Page Up and Page Down a tenth of the session, Home and
               End go to the start and the end, Space plays or pauses.
             </span>
+            {/* After the handle: Tab reaches the cursor first, then the markers. */}
+            <MarkerLayer clusters={clusters} onSelect={onSelect} />
           </>
         )}
       </div>
