@@ -20,12 +20,16 @@ export function HistoryList({ entries, omitted, selected, onSelect }: HistoryLis
   const listRef = useRef<HTMLOListElement>(null);
   const last = entries.length - 1;
 
-  // Keep the current state in view as the cursor moves.
+  // Keep the current state in view as the cursor moves (the list scrolls, never the page).
   useEffect(() => {
     const list = listRef.current;
     const current = list?.querySelector('[aria-current="step"]');
-    if (current instanceof HTMLElement && typeof current.scrollIntoView === 'function') {
-      current.scrollIntoView({ block: 'nearest' });
+    if (list === null || !(current instanceof HTMLElement)) return;
+    const item = current.getBoundingClientRect();
+    const view = list.getBoundingClientRect();
+    if (item.top < view.top) list.scrollTop -= Math.ceil(view.top - item.top);
+    else if (item.bottom > view.bottom) {
+      list.scrollTop += Math.ceil(Math.min(item.bottom - view.bottom, item.top - view.top));
     }
   }, [entries]);
 

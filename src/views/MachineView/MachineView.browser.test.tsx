@@ -126,6 +126,41 @@ test('zooms to the active state and keeps the diagram keyboard reachable', async
   expect(document.activeElement?.getAttribute('aria-label')).toMatch(/^(state|final state) /);
 });
 
+test('the history keeps the current state in view, scrolling the list only', async () => {
+  const analysis = fixtureSession('reconnect');
+  const drivers = createMachineDrivers(analysis);
+  await page.viewport(1000, 700);
+  const view = (cursor: number) => (
+    <div style={{ height: '480px', width: '900px' }}>
+      <MachineView
+        analysis={analysis}
+        drivers={drivers}
+        cursor={cursor}
+        selected={null}
+        instance={{ kind: 'mediasoup-room', id: 'c1' }}
+      />
+    </div>
+  );
+  const screen = await render(view(analysis.log.length - 1));
+  const list = document.querySelector('.mv-history__list');
+  if (!(list instanceof HTMLElement)) throw new Error('no history list');
+  const inView = () => {
+    const current = list.querySelector('[aria-current="step"]');
+    if (!(current instanceof HTMLElement)) return false;
+    const a = current.getBoundingClientRect();
+    const b = list.getBoundingClientRect();
+    return a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+  };
+  expect(list.scrollHeight).toBeGreaterThan(list.clientHeight);
+  await expect.poll(inView).toBe(true);
+  expect(list.scrollTop).toBeGreaterThan(0);
+  const scrolled = list.scrollTop;
+  await screen.rerender(view(3));
+  await expect.poll(inView).toBe(true);
+  expect(list.scrollTop).toBeLessThan(scrolled);
+  expect(document.scrollingElement?.scrollTop ?? 0).toBe(0);
+});
+
 test('lays out every machine definition (timed in Chromium)', async () => {
   const graphs = [
     machineGraph(protooPeerMachine),

@@ -2,7 +2,7 @@
  * Every machine instance of a session, whatever its kind, behind one shape
  * ({@link MachineInstance}) the view draws.
  *
- * **Adding a kind** (mesh rooms, two-party rooms, …): add one entry to {@link MACHINE_KINDS}:
+ * **Adding a kind**: add one entry to {@link MACHINE_KINDS}:
  * its `kind` and `label`, the machine's `graph`, and `instances(drivers, analysis)` that maps
  * the driver's tracks through {@link trackInstance} (the id, the track, the context fields to
  * show and, when the driver can say, the machine events each log event feeds). Nothing else in
