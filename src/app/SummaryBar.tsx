@@ -31,9 +31,23 @@ export function SummaryBar({
       value: n(summary.connections),
     },
     { label: 'duration', value: formatDuration(summary.durationMs) },
-    { label: `requests (${n(summary.answered)} answered)`, value: n(summary.requests) },
-    { label: 'notifications', value: n(summary.notifications) },
   ];
+  // protoo counts for protoo sessions; mesh / two-party sessions count their room messages.
+  if (summary.requests + summary.notifications > 0 || summary.roomMessages === 0) {
+    items.push(
+      { label: `requests (${n(summary.answered)} answered)`, value: n(summary.requests) },
+      { label: 'notifications', value: n(summary.notifications) },
+    );
+  }
+  if (summary.roomMessages > 0) {
+    const kind =
+      summary.protocol === 'mesh'
+        ? 'mesh'
+        : summary.protocol === 'two-party'
+          ? 'two-party'
+          : 'room';
+    items.push({ label: `${kind} messages`, value: n(summary.roomMessages) });
+  }
   if (summary.errorResponses > 0)
     items.push({ label: 'error responses', value: n(summary.errorResponses), tone: 'error' });
   if (summary.timedOut > 0)
