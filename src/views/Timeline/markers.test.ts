@@ -129,9 +129,7 @@ describe('clusterMarkers', () => {
     const a = generatedSession(100_000);
     const markers = collectMarkers(a, allFindings(a));
     const axis = buildAxis(a.log, false);
-    const started = performance.now();
     const groups = clusterMarkers(markers, axis, a.log, 800, 8);
-    expect(performance.now() - started).toBeLessThan(50);
     for (const lane of ['findings', 'connection', 'messages'] as const) {
       expect(groups.filter((g) => g.lane === lane).length).toBeLessThanOrEqual(100);
     }
