@@ -14,8 +14,8 @@ const run = promisify(execFile);
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const TINY = { ...process.env, BENCH_SCALE: '0.001', BENCH_REPEATS: '2' };
 
-async function lastJsonLine(args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(nodeBinary(), args, { env: TINY, timeout: 60_000 });
+async function lastJsonLine(args: string[], timeout = 60_000): Promise<Record<string, unknown>> {
+  const { stdout } = await run(nodeBinary(), args, { env: TINY, timeout });
   const last = stdout.trimEnd().split('\n').at(-1) ?? '';
   const figures: unknown = JSON.parse(last);
   expect(typeof figures).toBe('object');
@@ -138,8 +138,14 @@ describe('benchmarks at a tiny size', () => {
     expect(Object.keys(figures.machines)).toEqual(['meshRoom', 'twoPartyRoom']);
   }, 60_000);
 
-  it('run.mjs runs them all and ends with one JSON line combining their figures', async () => {
-    const figures = await lastJsonLine([here('./run.mjs')]);
+  it('run.mjs runs the ones named and ends with one JSON line combining their figures', async () => {
+    // The browser benchmarks run on their own below (each needs Chromium, one a build).
+    const figures = await lastJsonLine([
+      here('./run.mjs'),
+      'decode-correlate',
+      'read-capture',
+      'machine-stepper',
+    ]);
     expect(figures.bench).toBe('all');
     const results = figures.results as Record<string, Record<string, unknown>>;
     expect(Object.keys(results).sort()).toEqual([
@@ -151,4 +157,36 @@ describe('benchmarks at a tiny size', () => {
     expect(results).toHaveProperty(['read-capture', 'bench'], 'read-capture');
     expect(typeof figures.pass).toBe('boolean');
   }, 120_000);
+
+  it('room-graph-layout lays out a room in Chromium and ends with its figures', async () => {
+    const figures = await lastJsonLine([here('./room-graph-layout.ts')], 110_000);
+    expect(figures.bench).toBe('room-graph-layout');
+    expectNumbers(figures, [
+      'peers',
+      'consumers',
+      'nodes',
+      'edges',
+      'layoutMedianMs',
+      'layoutMaxMs',
+      'incrementalMedianMs',
+      'renderMs',
+      'target',
+    ]);
+    expect(figures.nodes as number).toBeGreaterThan(figures.consumers as number);
+    expect(typeof figures.pass).toBe('boolean');
+  }, 120_000);
+
+  it('inspector-open opens a generated capture in the built app and times it', async () => {
+    const figures = await lastJsonLine([here('./inspector-open.ts')], 170_000);
+    expect(figures.bench).toBe('inspector-open');
+    expectNumbers(figures, ['messages', 'fileBytes', 'openMs', 'parseMs', 'fetchParseMs', 'ratio']);
+    // The diagram showed a row per message (runs of notifications collapse a few).
+    expect(figures.rows as number).toBeGreaterThan((figures.messages as number) * 0.5);
+    expect(figures.rows as number).toBeLessThanOrEqual(figures.messages as number);
+    const scroll = figures.scrollMs as Record<string, unknown>;
+    const cursor = figures.cursorMs as Record<string, unknown>;
+    expectNumbers(scroll, ['p50', 'p95', 'max']);
+    expectNumbers(cursor, ['p50', 'p95', 'max']);
+    expect(typeof figures.pass).toBe('boolean');
+  }, 180_000);
 });

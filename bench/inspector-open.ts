@@ -191,6 +191,9 @@ async function interactions(page: Page) {
 }
 
 async function main() {
+  // A production build whatever the caller's NODE_ENV (vitest sets `test`, which makes the
+  // React plugin emit the development JSX runtime).
+  process.env.NODE_ENV = 'production';
   log(`generating ${MESSAGES.toLocaleString('en')} messages…`);
   const events: SessionEvent[] = [...roomTraffic({ frames: MESSAGES, seed: 'inspector-bench' })];
   const text = writeCapture(

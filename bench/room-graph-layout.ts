@@ -170,6 +170,9 @@ interface Bundle {
 }
 
 async function bundle(): Promise<Bundle> {
+  // A production build whatever the caller's NODE_ENV (vitest sets `test`, which makes the
+  // React plugin emit the development JSX runtime).
+  process.env.NODE_ENV = 'production';
   const outDir = mkdtempSync(join(tmpdir(), 'room-graph-bench-'));
   try {
     const result = await build({

@@ -12,7 +12,13 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const BENCHMARKS = ['decode-correlate', 'read-capture', 'machine-stepper'];
+const BENCHMARKS = [
+  'decode-correlate',
+  'read-capture',
+  'machine-stepper',
+  'room-graph-layout',
+  'inspector-open',
+];
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const localNode = here('../node_modules/.bin/node');
