@@ -106,6 +106,7 @@ export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: A
   const { state, openFile, openUrl } = loader;
   const dragging = useFileDrop(openFile);
   const [help, setHelp] = useState(false);
+  const [demoNoteClosed, setDemoNoteClosed] = useState(false);
 
   // Opens what the address asks for; the cleanup cancels that load (StrictMode's remount
   // cancels and restarts it), never a file the user opened since.
@@ -144,11 +145,23 @@ export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: A
           machineChecks={state.session.machineChecks}
         />
       )}
-      {state.status === 'open' && state.session.demo && (
-        <p className="banner banner--info" role="note">
-          <strong>Recorded demo:</strong> {demoDescription(state.session)} To look at your own
-          session, choose <strong>Open capture…</strong>, drop a capture file anywhere on this
-          window, or add <code>?capture=&lt;url&gt;</code> to the address.
+      {state.status === 'open' && state.session.demo && !demoNoteClosed && (
+        <p className="banner banner--info banner--closable" role="note">
+          <span>
+            <strong>Recorded demo:</strong> {demoDescription(state.session)} To look at your own
+            session, choose <strong>Open capture…</strong>, drop a capture file anywhere on this
+            window, or add <code>?capture=&lt;url&gt;</code> to the address.
+          </span>
+          <button
+            type="button"
+            className="banner__close"
+            aria-label="Hide this note"
+            onClick={() => {
+              setDemoNoteClosed(true);
+            }}
+          >
+            ×
+          </button>
         </p>
       )}
       {state.status === 'open' && (state.session.demo || isExample(search)) && (
