@@ -59,8 +59,13 @@ try {
   failed += 1;
 }
 
-const failedChecks = checks.filter((c) => !c.ok && c.name !== 'vitest').map((c) => c.name);
+// Each check before vitest (typecheck, lint, prettier, storybook build) counts as one test in
+// the totals: a red check is a failure the last line must carry.
+const otherChecks = checks.filter((c) => c.name !== 'vitest');
+const failedChecks = otherChecks.filter((c) => !c.ok).map((c) => c.name);
 if (failedChecks.length) console.error(`\nFailed checks: ${failedChecks.join(', ')}`);
+passed += otherChecks.length - failedChecks.length;
+failed += failedChecks.length;
 const ok = failed === 0 && failedChecks.length === 0 && checks.every((c) => c.ok);
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(ok ? 0 : 1);

@@ -47,9 +47,7 @@ describe('App', () => {
     await user.upload(input, file(captureText(), 'sample.sscap.jsonl'));
     const grid = await screen.findByRole('grid', { name: 'Sequence diagram' });
     expect(grid.getAttribute('aria-rowcount')).toBe(String(sampleEvents().length));
-    expect(
-      within(grid).getByRole('row', { name: /^seq 1, .*request join/ }),
-    ).toBeDefined();
+    expect(within(grid).getByRole('row', { name: /^seq 1, .*request join/ })).toBeDefined();
 
     expect(screen.getByText('sample.sscap.jsonl')).toBeDefined();
     expect(screen.getByText('fixture · every kind of row')).toBeDefined();
