@@ -86,6 +86,27 @@ describe('the built app', () => {
     await page.close();
   });
 
+  it('a shared link reopens the same view: capture, selection, filter, panel; the address follows', async () => {
+    const link = `${base}/?capture=examples/request-timeout.sscap.jsonl&sel=54&q=restartIce&panel=findings`;
+    const { page, problems } = await openPage(link);
+    const grid = page.getByRole('grid', { name: 'Sequence diagram' });
+    await grid.waitFor();
+    // The filter: only restartIce rows (the request; it timed out, so no response).
+    await expect.poll(() => grid.getAttribute('aria-rowcount')).toBe('1');
+    expect(await page.getByRole('searchbox', { name: 'Search events' }).inputValue()).toBe(
+      'restartIce',
+    );
+    const selected = grid.getByRole('row', { selected: true });
+    expect(await selected.getAttribute('aria-label')).toMatch(/^seq 54, .*request restartIce/);
+    expect(await page.getByRole('tab', { selected: true, name: /Findings/ }).count()).toBe(1);
+    // Moving on changes the address, so the link to this view can be shared again.
+    await page.getByRole('tab', { name: 'Detail' }).click();
+    await expect.poll(() => page.url()).not.toContain('panel=findings');
+    expect(page.url()).toContain('sel=54');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('opens a file from the picker, and refuses a broken one naming line and field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'signalscope-e2e-files-'));
     const broken = join(dir, 'broken.sscap.jsonl');
