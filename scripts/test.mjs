@@ -59,6 +59,15 @@ try {
   failed += 1;
 }
 
+// Vitest can fail with every test passed (an unhandled error or rejection during the run):
+// that is a failure too, and the totals say so.
+const vitestCheck = checks.find((c) => c.name === 'vitest');
+if (vitestCheck && !vitestCheck.ok && failed === 0) {
+  console.error(
+    '\nvitest failed outside the tests (see "Unhandled Errors" above): counted as 1 failure',
+  );
+  failed += 1;
+}
 // Each check before vitest (typecheck, lint, prettier, storybook build) counts as one test in
 // the totals: a red check is a failure the last line must carry.
 const otherChecks = checks.filter((c) => c.name !== 'vitest');

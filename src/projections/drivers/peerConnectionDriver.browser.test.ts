@@ -504,9 +504,24 @@ describe.concurrent('peerConnectionMachine replaying real Chromium RTCPeerConnec
       readonly candidate?: RTCIceCandidateInit;
     }
     const inboxes = new Map<RecordedPeerConnection, (m: Message) => Promise<void>>();
+    // Each side handles its messages one at a time, in order (a FIFO signaling channel, as the
+    // W3C example assumes); an error escaping the example's handler fails the test.
+    const chains = new Map<RecordedPeerConnection, Promise<void>>();
+    const errors: string[] = [];
+    let disposed = false;
+    onTestFinished(() => {
+      disposed = true;
+    });
     // Both offers are on the wire before either arrives: the messages cross.
     const send = (to: RecordedPeerConnection, m: Message): void => {
-      setTimeout(() => void inboxes.get(to)?.(m), 20);
+      setTimeout(() => {
+        const next = (chains.get(to) ?? Promise.resolve())
+          .then(() => inboxes.get(to)?.(m))
+          .catch((error: unknown) => {
+            if (!disposed) errors.push(String(error));
+          });
+        chains.set(to, next);
+      }, 20);
     };
     const perfect = (
       self: RecordedPeerConnection,
@@ -570,6 +585,7 @@ describe.concurrent('peerConnectionMachine replaying real Chromium RTCPeerConnec
     ]);
     expect(firedSignaling(s, 'A').slice(0, 2)).toEqual(['have-local-offer', 'stable']);
     expectMachineAgrees(expect, s);
+    expect(errors).toEqual([]);
   });
 
   it('close mid-negotiation: A closes after SLD(offer), before the answer; later SRD(answer) fails', async ({
