@@ -121,6 +121,37 @@ describe('App', () => {
     expect(screen.queryByText(/Recorded demo/)).toBeNull();
   });
 
+  it('keeps the view in the address, and a file opened afterwards stops naming the old capture', async () => {
+    window.history.replaceState(null, '', '/?capture=/caps/shared.sscap.jsonl');
+    const fetchImpl = vi.fn<FetchLike>(() => Promise.resolve(new Response(captureText())));
+    const user = userEvent.setup();
+    render(
+      <App search="?capture=/caps/shared.sscap.jsonl&sel=3" demoUrl={null} fetchImpl={fetchImpl} />,
+    );
+    const grid = await screen.findByRole('grid', { name: 'Sequence diagram' });
+    expect(within(grid).getByRole('row', { selected: true }).getAttribute('aria-label')).toMatch(
+      /^seq 3,/,
+    );
+    await user.click(screen.getByRole('tab', { name: /Findings/ }));
+    await vi.waitFor(() => {
+      expect(window.location.search).toBe(
+        '?capture=%2Fcaps%2Fshared.sscap.jsonl&sel=3&panel=findings',
+      );
+    });
+    await user.upload(
+      screen.getByLabelText('Open capture…'),
+      file(captureText(), 'mine.sscap.jsonl'),
+    );
+    await screen.findByText('mine.sscap.jsonl');
+    await vi.waitFor(() => {
+      expect(window.location.search).not.toContain('capture=');
+    });
+    // The new file's view starts fresh: nothing selected.
+    const fresh = await screen.findByRole('grid', { name: 'Sequence diagram' });
+    expect(within(fresh).queryByRole('row', { selected: true })).toBeNull();
+    window.history.replaceState(null, '', '/');
+  });
+
   it('refuses a ?capture= URL that is not http, https or blob', async () => {
     const fetchImpl = vi.fn<FetchLike>();
     render(<App search="?capture=javascript:alert(1)" demoUrl={null} fetchImpl={fetchImpl} />);

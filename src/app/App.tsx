@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { nameFromUrl, type FetchLike } from '../sources/captureFile.ts';
 import { formatBytes } from '../views/EventList/format.ts';
 import { DEMO_CAPTURE_URL, DEMO_DESCRIPTION, DEMO_NAME } from './demo.ts';
@@ -103,7 +103,17 @@ function Loading({
 export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: AppProps) {
   const { theme, toggle } = useTheme();
   const loader = useCaptureLoader(fetchImpl);
-  const { state, openFile, openUrl } = loader;
+  const { state, openUrl, openFile: loadFile } = loader;
+  // A file the user opened replaces what the address named: its view starts fresh and the
+  // address stops naming the old capture.
+  const [fromFile, setFromFile] = useState(false);
+  const openFile = useCallback(
+    (file: File) => {
+      setFromFile(true);
+      loadFile(file);
+    },
+    [loadFile],
+  );
   const dragging = useFileDrop(openFile);
   const [help, setHelp] = useState(false);
   const [demoNoteClosed, setDemoNoteClosed] = useState(false);
@@ -208,7 +218,7 @@ export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: A
           <Inspector
             key={state.session.key}
             session={state.session}
-            {...(search === undefined ? {} : { search })}
+            {...(fromFile ? { search: '' } : search === undefined ? {} : { search })}
             helpOpen={help}
             onHelpOpenChange={setHelp}
           />
