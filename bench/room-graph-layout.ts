@@ -30,6 +30,7 @@ import {
   INITIAL_ROOM,
   reduceRoom,
   type RoomModel,
+  type RoomModelJSON,
 } from '../machines/mediasoupClientMachine.context.ts';
 import { chromiumLaunchOptions } from '../scripts/chromium.ts';
 import {
@@ -77,6 +78,7 @@ function rooms(): { before: RoomModel; after: RoomModel } {
 const ENTRY = `
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
+import { roomFromJSON } from '/machines/mediasoupClientMachine.context.ts';
 import { roomGraph } from '/src/views/RoomGraph/model.ts';
 import { layoutGraph } from '/src/views/RoomGraph/layout.ts';
 import { RoomGraphCanvas } from '/src/views/RoomGraph/RoomGraphCanvas.tsx';
@@ -84,9 +86,12 @@ import { NODE_SIZE } from '/src/views/RoomGraph/layout.ts';
 
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
-export function layout(room, before, repeats) {
+export function layout(roomJson, beforeJson, repeats) {
   const runs = [];
   for (let i = 0; i < repeats; i++) {
+    // fresh tables every run: none has its entries' order cached yet
+    const room = roomFromJSON(roomJson);
+    const before = roomFromJSON(beforeJson);
     const t0 = performance.now();
     const graph = roomGraph(room);
     const t1 = performance.now();
@@ -110,7 +115,8 @@ export function layout(room, before, repeats) {
   return runs;
 }
 
-export async function render(room) {
+export async function render(roomJson) {
+  const room = roomFromJSON(roomJson);
   const host = document.createElement('div');
   host.style.cssText = 'width:1400px;height:900px;display:flex';
   document.body.append(host);
@@ -130,8 +136,8 @@ export async function render(room) {
   return { ms, rendered };
 }
 
-export async function others(room) {
-  const graph = roomGraph(room);
+export async function others(roomJson) {
+  const graph = roomGraph(roomFromJSON(roomJson));
   const { default: dagre } = await import('@dagrejs/dagre');
   const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
   let t = performance.now();
@@ -223,9 +229,12 @@ interface Run {
 
 say(`room-graph-layout: ${options.peers} peers, ${options.consumers} consumers…`);
 let started = performance.now();
-const { before, after } = rooms();
+const built = rooms();
 const buildRoomMs = performance.now() - started;
 say(`room model built in ${round(buildRoomMs)} ms`);
+// the page gets plain data (Playwright copies own properties only): its tables as records
+const before = JSON.parse(JSON.stringify(built.before)) as RoomModelJSON;
+const after = JSON.parse(JSON.stringify(built.after)) as RoomModelJSON;
 
 started = performance.now();
 const code = await bundle();

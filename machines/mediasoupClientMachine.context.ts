@@ -36,14 +36,20 @@
 import { requestTimeoutMs } from '../src/protocol/codec.ts';
 import { onPcEvent, tieWaitingPc } from './mediasoupClientMachine.pcs.ts';
 import {
+  emptyTable,
+  entriesOf,
   entry,
   field,
+  forEachUnordered,
   idOf,
+  keysOf,
   mapAll,
   num,
   obj,
   put,
+  sizeOf,
   str,
+  tableOf,
   update,
   valuesOf,
   without,
@@ -268,6 +274,42 @@ export interface RoomModel {
   readonly problems: readonly RoomProblem[];
 }
 
+type TableKey = {
+  [K in keyof RoomModel]: RoomModel[K] extends Table<unknown> ? K : never;
+}[keyof RoomModel];
+type EntryOf<X> = X extends Table<infer T> ? T : never;
+
+/**
+ * A room model as `JSON.stringify` writes it: every table a plain record in its order, and
+ * `nextDeadline` null when it is Infinity.
+ */
+export type RoomModelJSON = Omit<RoomModel, TableKey | 'nextDeadline'> & {
+  readonly [K in TableKey]: Readonly<Record<string, EntryOf<RoomModel[K]>>>;
+} & { readonly nextDeadline: number | null };
+
+/**
+ * The room model of its JSON form (what crosses a process or page boundary as plain data).
+ *
+ * @example
+ * roomFromJSON(JSON.parse(JSON.stringify(room)) as RoomModelJSON); // equal to `room`
+ */
+export function roomFromJSON(json: RoomModelJSON): RoomModel {
+  return {
+    ...json,
+    transports: tableOf(json.transports),
+    producers: tableOf(json.producers),
+    consumers: tableOf(json.consumers),
+    dataProducers: tableOf(json.dataProducers),
+    dataConsumers: tableOf(json.dataConsumers),
+    peers: tableOf(json.peers),
+    pending: tableOf(json.pending),
+    timedOut: tableOf(json.timedOut),
+    serverPending: tableOf(json.serverPending),
+    pcs: tableOf(json.pcs),
+    nextDeadline: json.nextDeadline ?? Infinity,
+  };
+}
+
 /** Events of the room client, dialect-neutral; `seq` is the event's log index. */
 export type MediasoupClientEvent =
   | { readonly type: 'ws.open' }
@@ -334,7 +376,7 @@ export type MediasoupClientEvent =
       readonly seq: number;
     };
 
-export const INITIAL_ROOM: RoomModel = Object.freeze({
+export const INITIAL_ROOM: RoomModel = Object.freeze<RoomModel>({
   version: null,
   epoch: 0,
   open: false,
@@ -342,18 +384,18 @@ export const INITIAL_ROOM: RoomModel = Object.freeze({
   capabilitiesLoaded: false,
   joined: false,
   displayName: null,
-  transports: {},
-  producers: {},
-  consumers: {},
-  dataProducers: {},
-  dataConsumers: {},
-  peers: {},
+  transports: emptyTable(),
+  producers: emptyTable(),
+  consumers: emptyTable(),
+  dataProducers: emptyTable(),
+  dataConsumers: emptyTable(),
+  peers: emptyTable(),
   activeSpeaker: null,
   speaking: [],
-  pending: {},
-  timedOut: {},
-  serverPending: {},
-  pcs: {},
+  pending: emptyTable(),
+  timedOut: emptyTable(),
+  serverPending: emptyTable(),
+  pcs: emptyTable(),
   nextDeadline: Infinity,
   now: 0,
   problems: [],
@@ -376,9 +418,16 @@ function problem(
   return { ...room, problems: [...room.problems, p] };
 }
 
+/** How many entries `table` has besides the one of `key`. */
+function sizeOfOthers(table: Table<unknown>, key: string): number {
+  return sizeOf(table) - (entry(table, key) === undefined ? 0 : 1);
+}
+
 function earliest(pending: Table<{ readonly deadline: number }>): number {
   let min = Infinity;
-  for (const k of Object.keys(pending)) min = Math.min(min, pending[k]?.deadline ?? Infinity);
+  forEachUnordered(pending, (p) => {
+    min = Math.min(min, p.deadline);
+  });
   return min;
 }
 
@@ -461,7 +510,7 @@ function onRequest(
   const transportId = idOf(data, 'transportId');
   const t = event.t ?? room.now;
   // protoo-client counts every request it still waits for, cut ones included (§1)
-  const inFlight = Object.keys(room.pending).filter((k) => k !== String(event.id)).length;
+  const inFlight = sizeOfOthers(room.pending, String(event.id));
   const deadline = event.deadline ?? t + requestTimeoutMs('client', inFlight);
   let next: RoomModel = withDeadline({
     ...room,
@@ -685,7 +734,7 @@ function onServerRequest(
     }
   }
   const key = String(event.id);
-  const inFlight = Object.keys(room.serverPending).filter((k) => k !== key).length;
+  const inFlight = sizeOfOthers(room.serverPending, key);
   const t = event.t ?? room.now;
   const deadline = t + requestTimeoutMs('server', inFlight);
   const serverPending = put(room.serverPending, key, { method, seq, subject, deadline });
@@ -754,13 +803,15 @@ function timeOut(room: RoomModel, id: string, request: PendingClientRequest): Ro
   if (request.cut) return room;
   // Kept to recognise a late response; the oldest are forgotten past a bound (the driver
   // also marks late responses itself, from the analysis).
-  const kept = Object.keys(room.timedOut);
   let timedOut = room.timedOut;
-  if (kept.length >= TIMED_OUT_MEMORY) {
+  if (sizeOf(timedOut) >= TIMED_OUT_MEMORY) {
     // keys are protoo ids (numeric keys do not keep insertion order): drop the earliest sent
+    const kept = keysOf(timedOut);
     let oldest = kept[0] ?? '';
     for (const k of kept) {
-      if ((timedOut[k]?.seq ?? Infinity) < (timedOut[oldest]?.seq ?? Infinity)) oldest = k;
+      if ((entry(timedOut, k)?.seq ?? Infinity) < (entry(timedOut, oldest)?.seq ?? Infinity)) {
+        oldest = k;
+      }
     }
     timedOut = without(timedOut, oldest);
   }
@@ -792,20 +843,18 @@ function onTick(room: RoomModel, t: number): RoomModel {
   const now = Math.max(room.now, t);
   if (now < room.nextDeadline) return now === room.now ? room : { ...room, now };
   const expired: Expired[] = [];
-  const serverPending: Record<string, PendingServerRequest> = {};
-  for (const key of Object.keys(room.serverPending)) {
-    const request = room.serverPending[key];
-    if (request === undefined) continue;
-    if (request.deadline <= now) expired.push({ side: 'server', request });
-    else serverPending[key] = request;
+  let serverPending = room.serverPending;
+  for (const [key, request] of entriesOf(room.serverPending)) {
+    if (request.deadline > now) continue;
+    expired.push({ side: 'server', request });
+    serverPending = without(serverPending, key);
   }
   // The analysis times a client request out only when time has gone past its deadline.
-  const pending: Record<string, PendingClientRequest> = {};
-  for (const key of Object.keys(room.pending)) {
-    const request = room.pending[key];
-    if (request === undefined) continue;
-    if (request.deadline < now) expired.push({ side: 'client', id: key, request });
-    else pending[key] = request;
+  let pending = room.pending;
+  for (const [key, request] of entriesOf(room.pending)) {
+    if (request.deadline >= now) continue;
+    expired.push({ side: 'client', id: key, request });
+    pending = without(pending, key);
   }
   if (expired.length === 0) return now === room.now ? room : { ...room, now };
   expired.sort((a, b) => a.request.deadline - b.request.deadline || a.request.seq - b.request.seq);
@@ -937,7 +986,7 @@ function onClose(room: RoomModel, code: number | undefined): RoomModel {
   // Code 4000 closes protoo-client's Peer, which rejects what it waits for ('peer closed');
   // any other close leaves those requests to run out their timers, cut.
   const pending: Table<PendingClientRequest> =
-    code === 4000 ? {} : mapAll(room.pending, (p) => (p.cut ? p : { ...p, cut: true }));
+    code === 4000 ? emptyTable() : mapAll(room.pending, (p) => (p.cut ? p : { ...p, cut: true }));
   return withDeadline({
     ...room,
     open: false,
@@ -956,7 +1005,7 @@ function onClose(room: RoomModel, code: number | undefined): RoomModel {
     dataConsumers: mapAll(room.dataConsumers, (d) => ({ ...d, closed: true })),
     activeSpeaker: null,
     speaking: [],
-    serverPending: {},
+    serverPending: emptyTable(),
   });
 }
 

@@ -36,6 +36,7 @@ import { SessionAnalysis } from '../src/projections/analysis.ts';
 import { createMediasoupClientDriver } from '../src/projections/drivers/mediasoupClientDriver.ts';
 import { SessionLog } from '../src/session/SessionLog.ts';
 import type { PcMappingRule, RoomModel, RoomProblemCode } from './mediasoupClientMachine.ts';
+import { entry, keysOf, valuesOf, type Table } from './mediasoupClientMachine.tables.ts';
 
 type Dialect = 'legacy' | 'new';
 type Direction = 'send' | 'recv';
@@ -658,8 +659,7 @@ function world(dialect: Dialect, rule: PcMappingRule): World {
   };
 }
 
-const sortedKeys = (table: Readonly<Record<string, unknown>>): string[] =>
-  Object.keys(table).sort();
+const sortedKeys = (table: Table<unknown>): string[] => keysOf(table).sort();
 const sortedIds = (list: readonly { id: string }[]): string[] => list.map((o) => o.id).sort();
 
 /** The room model at the end of the log, read as live mode reads it. */
@@ -684,7 +684,7 @@ function agree(w: World, step: string, state: string): RoomModel {
   expect(sortedKeys(room.transports), `${step}: transports`).toEqual(sortedIds(client.transports));
   for (const t of client.transports) {
     const pc = client.pcOf.get(t.id) ?? null;
-    expect(room.transports[t.id], `${step}: transport ${t.direction}`).toMatchObject({
+    expect(entry(room.transports, t.id), `${step}: transport ${t.direction}`).toMatchObject({
       direction: t.direction,
       connectionState: t.connectionState,
       closed: t.closed,
@@ -695,7 +695,7 @@ function agree(w: World, step: string, state: string): RoomModel {
 
   expect(sortedKeys(room.producers), `${step}: producers`).toEqual(sortedIds(client.producers));
   for (const p of client.producers) {
-    expect(room.producers[p.id], `${step}: producer ${p.kind}`).toMatchObject({
+    expect(entry(room.producers, p.id), `${step}: producer ${p.kind}`).toMatchObject({
       kind: p.kind,
       paused: p.paused,
       closed: p.closed,
@@ -707,7 +707,7 @@ function agree(w: World, step: string, state: string): RoomModel {
     [...sortedIds(client.consumers), ...client.refused].sort(),
   );
   for (const c of client.consumers) {
-    expect(room.consumers[c.id], `${step}: consumer ${c.kind}`).toMatchObject({
+    expect(entry(room.consumers, c.id), `${step}: consumer ${c.kind}`).toMatchObject({
       producerId: c.producerId,
       kind: c.kind,
       peerId: c.appData.peerId,
@@ -718,23 +718,29 @@ function agree(w: World, step: string, state: string): RoomModel {
     });
   }
   for (const id of client.refused) {
-    expect(room.consumers[id]?.paused, `${step}: refused consumer`).toBe(true);
+    expect(entry(room.consumers, id)?.paused, `${step}: refused consumer`).toBe(true);
   }
 
   expect(sortedKeys(room.dataProducers), `${step}: data producers`).toEqual(
     sortedIds(client.dataProducers),
   );
   for (const d of client.dataProducers) {
-    expect(room.dataProducers[d.id], step).toMatchObject({ label: d.label, closed: d.closed });
+    expect(entry(room.dataProducers, d.id), step).toMatchObject({
+      label: d.label,
+      closed: d.closed,
+    });
   }
   expect(sortedKeys(room.dataConsumers), `${step}: data consumers`).toEqual(
     sortedIds(client.dataConsumers),
   );
   for (const d of client.dataConsumers) {
-    expect(room.dataConsumers[d.id], step).toMatchObject({ label: d.label, closed: d.closed });
+    expect(entry(room.dataConsumers, d.id), step).toMatchObject({
+      label: d.label,
+      closed: d.closed,
+    });
   }
 
-  const peers = Object.fromEntries(Object.values(room.peers).map((p) => [p.id, p.present]));
+  const peers = Object.fromEntries(valuesOf(room.peers).map((p) => [p.id, p.present]));
   expect(peers, `${step}: peers`).toEqual(Object.fromEntries(client.peers));
   expect(
     room.problems.map((p) => p.code),
@@ -807,7 +813,7 @@ describe.each(CASES)(
         client.onNewConsumer(audioOffer, () => {
           // consumed, not yet accepted: the server still holds its consumer paused
           const offered = agree(w, 'first consumer consumed, before accept', 'joined');
-          checked = Object.values(offered.consumers).map((c) => [c.state, c.paused]);
+          checked = valuesOf(offered.consumers).map((c) => [c.state, c.paused]);
         }),
       );
       expect(checked).toEqual([['offered', true]]);
@@ -864,19 +870,19 @@ describe.each(CASES)(
       client.setConnectionState(client.recv, 'failed');
       w.problems.push('transport-failed');
       const failed = agree(w, 'recv transport failed', 'joined');
-      expect(failed.transports[recvId]?.connectionState).toBe('failed');
+      expect(entry(failed.transports, recvId)?.connectionState).toBe('failed');
 
       client.recv.close();
       const closed = agree(w, 'recv transport closed by the app', 'joined');
       const bot = client.dataConsumers.find((d) => d.label === 'bot');
       expect(bot?.closed).toBe(true);
-      expect(closed.dataConsumers[bot?.id ?? '']?.closed).toBe(true);
-      expect(closed.transports[client.send.id]?.connectionState).toBe('connected');
+      expect(entry(closed.dataConsumers, bot?.id ?? '')?.closed).toBe(true);
+      expect(entry(closed.transports, client.send.id)?.connectionState).toBe('connected');
 
       client.disconnect(1006);
       const end = agree(w, 'socket dropped: the demo closes everything', 'disconnected');
       // connect once per transport (§2.2)
-      expect(Object.values(end.transports).map((t) => [t.direction, t.connectRequests])).toEqual([
+      expect(valuesOf(end.transports).map((t) => [t.direction, t.connectRequests])).toEqual([
         ['send', 1],
         ['recv', 1],
       ]);
@@ -937,7 +943,7 @@ describe.each(['legacy', 'new'] as const)(
       await expect(client.produce('audio')).rejects.toThrow('request timeout');
       w.problems.push('request-timeout');
       let room = agree(w, 'connect timed out: no producer', 'joined');
-      expect(room.transports[send.id]?.connect).toBe('failed');
+      expect(entry(room.transports, send.id)?.connect).toBe('failed');
       expect(send.connectionState).toBe('connecting');
 
       // mediasoup-client emits `connect` again on the next produce: not a second-connect
@@ -945,7 +951,10 @@ describe.each(['legacy', 'new'] as const)(
       await expect(client.produce('audio')).rejects.toThrow('request timeout');
       w.problems.push('request-timeout');
       room = agree(w, 'connected, then produce timed out: no producer', 'joined');
-      expect(room.transports[send.id]).toMatchObject({ connect: 'connected', connectRequests: 2 });
+      expect(entry(room.transports, send.id)).toMatchObject({
+        connect: 'connected',
+        connectRequests: 2,
+      });
       wire.answerLate();
       w.problems.push('late-response');
       agree(w, 'the produce answer came late: no producer', 'joined');
@@ -993,7 +1002,7 @@ describe.each(['legacy', 'new'] as const)(
       expect(client.refused).toHaveLength(1);
       w.problems.push('consumer-left-paused');
       const room = agree(w, 'a consumer the Device cannot receive: never answered', 'joined');
-      expect(room.consumers[client.refused[0] ?? '']).toMatchObject({
+      expect(entry(room.consumers, client.refused[0] ?? '')).toMatchObject({
         state: 'unanswered',
         paused: true,
       });

@@ -18,6 +18,14 @@ import {
   type MediasoupClientEvent,
   type RoomModel,
 } from './mediasoupClientMachine.ts';
+import {
+  entriesOf,
+  entry,
+  keysOf,
+  recordOf,
+  sizeOf,
+  valuesOf,
+} from './mediasoupClientMachine.tables.ts';
 
 type Snap = SnapshotFrom<typeof mediasoupClientMachine>;
 type Ev = MediasoupClientEvent;
@@ -71,7 +79,7 @@ const LATE = 100_000;
  */
 function serialize(s: Snap): string {
   const room = s.context.room;
-  const pending = Object.entries(room.pending)
+  const pending = entriesOf(room.pending)
     .map(([id, p]) => `${id}:${p.method}${p.cut ? ':cut' : ''}${p.deadline < LATE ? ':due' : ''}`)
     .sort();
   return JSON.stringify([s.value, room.capabilitiesLoaded, room.joined, pending]);
@@ -116,7 +124,7 @@ function expectedValue(s: Snap, e: Ev): string {
     case 'clock.tick': {
       // A request of the current socket (a close cuts them) that the tick finds past its timeout.
       const expires = (method: string): boolean =>
-        Object.values(s.context.room.pending).some(
+        valuesOf(s.context.room.pending).some(
           (p) => p.method === method && !p.cut && p.deadline < e.t,
         );
       if (value === 'gettingCapabilities' && expires('getRouterRtpCapabilities')) {
@@ -146,7 +154,7 @@ function expectedValue(s: Snap, e: Ev): string {
       }
       return value;
     case 'ms.response': {
-      const method = s.context.room.pending[String(e.id)]?.method;
+      const method = entry(s.context.room.pending, String(e.id))?.method;
       if (value === 'gettingCapabilities' && method === 'getRouterRtpCapabilities') {
         return e.ok ? 'ready' : 'connected';
       }
@@ -301,7 +309,7 @@ describe('mediasoupClientMachine, walked from its definition with @xstate/graph'
       res(2, true, { id: 'T' }),
     ]);
     expect(s.value).toBe('gettingCapabilities');
-    expect(Object.keys(s.context.room.transports)).toEqual(['T']);
+    expect(keysOf(s.context.room.transports)).toEqual(['T']);
   });
 });
 
@@ -346,33 +354,36 @@ describe.each([
 
   it('joins: Device loaded, both transports new, peers from the join response', () => {
     expect(joined).toMatchObject({ capabilitiesLoaded: true, joined: true, displayName: 'Ada' });
-    expect(joined.transports.TS).toMatchObject({ direction: 'send', connect: 'new' });
-    expect(joined.transports.TR).toMatchObject({ direction: 'recv', connect: 'new' });
-    expect(joined.peers.g).toMatchObject({
+    expect(entry(joined.transports, 'TS')).toMatchObject({ direction: 'send', connect: 'new' });
+    expect(entry(joined.transports, 'TR')).toMatchObject({ direction: 'recv', connect: 'new' });
+    expect(entry(joined.peers, 'g')).toMatchObject({
       displayName: 'Grace',
       device: { name: 'Firefox', flag: null },
       present: true,
     });
     expect(joined.problems).toEqual([]);
-    expect(joined.pending).toEqual({});
+    expect(sizeOf(joined.pending)).toBe(0);
   });
 
   it('connects a transport once: connecting, then connected; a second connect is a problem', () => {
     let room = reduceAll([req(10, 'connectWebRtcTransport', { transportId: 'TS' }, 20)], joined);
-    expect(room.transports.TS?.connect).toBe('connecting');
+    expect(entry(room.transports, 'TS')?.connect).toBe('connecting');
     room = reduceRoom(room, res(10, true, {}));
-    expect(room.transports.TS?.connect).toBe('connected');
+    expect(entry(room.transports, 'TS')?.connect).toBe('connected');
     room = reduceAll([req(11, 'connectWebRtcTransport', { transportId: 'TS' }, 30)], room);
     expect(room.problems).toEqual([
       expect.objectContaining({ seq: 30, code: 'second-connect', subject: 'TS' }),
     ]);
     room = reduceRoom(room, res(11, false));
-    expect(room.transports.TS).toMatchObject({ connect: 'connected', connectRequests: 2 });
+    expect(entry(room.transports, 'TS')).toMatchObject({
+      connect: 'connected',
+      connectRequests: 2,
+    });
     const failed = reduceAll(
       [req(12, 'connectWebRtcTransport', { transportId: 'TR' }), res(12, false)],
       joined,
     );
-    expect(failed.transports.TR?.connect).toBe('failed');
+    expect(entry(failed.transports, 'TR')?.connect).toBe('failed');
   });
 
   it('produces on the send transport; pause / resume / close; producerScore', () => {
@@ -392,7 +403,11 @@ describe.each([
       ],
       joined,
     );
-    expect(room.producers.P).toMatchObject({ transportId: 'TS', kind: 'video', paused: true });
+    expect(entry(room.producers, 'P')).toMatchObject({
+      transportId: 'TS',
+      kind: 'video',
+      paused: true,
+    });
     room = reduceAll(
       [
         note('producerScore', { producerId: 'P', score: [{ score: 9 }, { score: 7 }, 'x'] }),
@@ -407,7 +422,7 @@ describe.each([
       ],
       room,
     );
-    expect(room.producers.P).toMatchObject({ scores: [9, 7], closed: true });
+    expect(entry(room.producers, 'P')).toMatchObject({ scores: [9, 7], closed: true });
     expect(room.problems).toEqual([]);
   });
 
@@ -432,7 +447,7 @@ describe.each([
           producerPaused: false,
         };
     let room = reduceAll([sreq(30, 'newConsumer', offer, 40)], joined);
-    expect(room.consumers.C).toMatchObject({
+    expect(entry(room.consumers, 'C')).toMatchObject({
       producerId: 'PG',
       peerId: 'g',
       kind: 'video',
@@ -441,7 +456,7 @@ describe.each([
       closed: false,
     });
     room = reduceRoom(room, answer(30, true));
-    expect(room.consumers.C).toMatchObject({ state: 'accepted', paused: false });
+    expect(entry(room.consumers, 'C')).toMatchObject({ state: 'accepted', paused: false });
     room = reduceAll(
       [
         note('consumerScore', { consumerId: 'C', score: { score: 8, producerScore: 7 } }),
@@ -455,7 +470,7 @@ describe.each([
       ],
       room,
     );
-    expect(room.consumers.C).toMatchObject({
+    expect(entry(room.consumers, 'C')).toMatchObject({
       score: 8,
       producerScore: 7,
       layers: { spatialLayer: 2, temporalLayer: 1 },
@@ -474,14 +489,18 @@ describe.each([
       ],
       room,
     );
-    expect(room.consumers.C).toMatchObject({ producerPaused: false, layers: null, closed: true });
+    expect(entry(room.consumers, 'C')).toMatchObject({
+      producerPaused: false,
+      layers: null,
+      closed: true,
+    });
     expect(room.problems).toEqual([]);
   });
 
   it('a rejected newConsumer stays paused: consumer-left-paused', () => {
     const offer = isNew ? { consumerId: 'C', kind: 'audio' } : { id: 'C', kind: 'audio' };
     const room = reduceAll([sreq(31, 'newConsumer', offer, 40), answer(31, false, 41)], joined);
-    expect(room.consumers.C).toMatchObject({ state: 'rejected', paused: true });
+    expect(entry(room.consumers, 'C')).toMatchObject({ state: 'rejected', paused: true });
     expect(room.problems).toEqual([
       expect.objectContaining({ seq: 41, code: 'consumer-left-paused', subject: 'C' }),
     ]);
@@ -494,14 +513,14 @@ describe.each([
       [sreq(32, 'newConsumer', a, 50, 1000), sreq(33, 'newConsumer', b, 51, 1000)],
       joined,
     );
-    expect(room.serverPending['33']?.deadline).toBe(1000 + 30_200);
+    expect(entry(room.serverPending, '33')?.deadline).toBe(1000 + 30_200);
     room = reduceRoom(room, { type: 'clock.tick', t: 30_999 });
-    expect(room.consumers.A?.state).toBe('offered');
+    expect(entry(room.consumers, 'A')?.state).toBe('offered');
     room = reduceRoom(room, { type: 'clock.tick', t: 31_000 });
-    expect(room.consumers.A).toMatchObject({ state: 'unanswered', paused: true });
-    expect(room.consumers.B?.state).toBe('offered');
+    expect(entry(room.consumers, 'A')).toMatchObject({ state: 'unanswered', paused: true });
+    expect(entry(room.consumers, 'B')?.state).toBe('offered');
     room = reduceAll([answer(33, true), { type: 'clock.tick', t: 99_000 }], room);
-    expect(room.consumers.B?.state).toBe('accepted');
+    expect(entry(room.consumers, 'B')?.state).toBe('accepted');
     expect(room.problems).toEqual([
       expect.objectContaining({ seq: 50, code: 'consumer-left-paused', subject: 'A' }),
     ]);
@@ -537,15 +556,19 @@ describe.each([
       ],
       joined,
     );
-    expect(room.dataProducers.DP).toMatchObject({
+    expect(entry(room.dataProducers, 'DP')).toMatchObject({
       label: 'chat',
       transportId: 'TS',
       closed: false,
     });
-    expect(room.dataConsumers.DC).toMatchObject({ peerId: null, label: 'bot', state: 'accepted' });
-    expect(room.dataConsumers.DR).toMatchObject({ peerId: 'g', state: 'rejected' });
+    expect(entry(room.dataConsumers, 'DC')).toMatchObject({
+      peerId: null,
+      label: 'bot',
+      state: 'accepted',
+    });
+    expect(entry(room.dataConsumers, 'DR')).toMatchObject({ peerId: 'g', state: 'rejected' });
     room = reduceRoom(room, note('dataConsumerClosed', { dataConsumerId: 'DC' }));
-    expect(room.dataConsumers.DC?.closed).toBe(true);
+    expect(entry(room.dataConsumers, 'DC')?.closed).toBe(true);
     expect(room.problems).toEqual([]);
   });
 
@@ -565,7 +588,11 @@ describe.each([
       ],
       joined,
     );
-    expect(room.peers.m).toMatchObject({ displayName: 'Meg', present: true, joinedSeq: 60 });
+    expect(entry(room.peers, 'm')).toMatchObject({
+      displayName: 'Meg',
+      present: true,
+      joinedSeq: 60,
+    });
     expect(room.activeSpeaker).toEqual({ peerId: 'm', volume: isNew ? null : -40 });
     room = reduceAll(
       [
@@ -575,7 +602,7 @@ describe.each([
       room,
     );
     expect(room.activeSpeaker).toBeNull();
-    expect(room.peers.m).toMatchObject({ present: false, leftSeq: 61 });
+    expect(entry(room.peers, 'm')).toMatchObject({ present: false, leftSeq: 61 });
     const renamed = reduceRoom(
       room,
       isNew
@@ -622,7 +649,7 @@ describe('reduceRoom, out-of-order calls and connections', () => {
       [5, 'before-join'],
       [6, 'before-join'],
     ]);
-    expect(room.producers).toEqual({});
+    expect(sizeOf(room.producers)).toBe(0);
   });
 
   it('a join sent while another is in flight is join-twice too', () => {
@@ -644,10 +671,11 @@ describe('reduceRoom, out-of-order calls and connections', () => {
       activeSpeaker: null,
       closeCode: 1006,
     });
-    expect(room.transports.TS?.closed).toBe(true);
-    expect(room.consumers.C?.closed).toBe(true);
+    expect(entry(room.transports, 'TS')?.closed).toBe(true);
+    expect(entry(room.consumers, 'C')?.closed).toBe(true);
     room = reduceAll([OPEN, req(10, 'connectWebRtcTransport', { transportId: 'TS' }, 80)], room);
-    expect(room).toMatchObject({ epoch: 2, open: true, transports: {}, consumers: {}, peers: {} });
+    expect(room).toMatchObject({ epoch: 2, open: true });
+    expect([room.transports, room.consumers, room.peers].map(sizeOf)).toEqual([0, 0, 0]);
     expect(room.problems).toEqual([
       expect.objectContaining({ seq: 80, code: 'unknown-transport', subject: 'TS' }),
     ]);
@@ -677,20 +705,22 @@ describe('client request timeouts (protoo-client gives up, §1)', () => {
   it('a join that times out: not joined, back to ready, request-timeout; a late answer joins nothing', () => {
     let s = run([...withDevice, reqAt(2, 'join', { displayName: 'Ada' }, 3, 10)]);
     expect(s.value).toBe('joining');
-    expect(s.context.room.pending['2']?.deadline).toBe(10 + CLIENT_TIMEOUT);
+    expect(entry(s.context.room.pending, '2')?.deadline).toBe(10 + CLIENT_TIMEOUT);
     expect(s.context.room.nextDeadline).toBe(10 + CLIENT_TIMEOUT);
     // at the deadline itself protoo-client still takes the answer (as the analysis does)
     s = step(s, tick(10 + CLIENT_TIMEOUT));
     expect(s.value).toBe('joining');
     s = step(s, tick(10 + CLIENT_TIMEOUT + 1));
     expect(s.value).toBe('ready');
-    expect(s.context.room).toMatchObject({ joined: false, pending: {}, nextDeadline: Infinity });
+    expect(s.context.room).toMatchObject({ joined: false, nextDeadline: Infinity });
+    expect(sizeOf(s.context.room.pending)).toBe(0);
     expect(s.context.room.problems).toEqual([
       expect.objectContaining({ seq: 3, code: 'request-timeout', subject: 'join' }),
     ]);
     s = step(s, res(2, true, { peers: [{ id: 'g', displayName: 'Grace' }] }, 9));
     expect(s.value).toBe('ready');
-    expect(s.context.room).toMatchObject({ joined: false, peers: {}, timedOut: {} });
+    expect(s.context.room.joined).toBe(false);
+    expect([s.context.room.peers, s.context.room.timedOut].map(sizeOf)).toEqual([0, 0]);
     expect(s.context.room.problems.map((p) => [p.seq, p.code, p.subject])).toEqual([
       [3, 'request-timeout', 'join'],
       [9, 'late-response', 'join'],
@@ -718,7 +748,7 @@ describe('client request timeouts (protoo-client gives up, §1)', () => {
       reqAt(2, 'getTransportStats', {}, 2, 0),
       reqAt(3, 'getTransportStats', {}, 3, 5),
     ]);
-    expect([1, 2, 3].map((id) => room.pending[String(id)]?.deadline)).toEqual([
+    expect([1, 2, 3].map((id) => entry(room.pending, String(id))?.deadline)).toEqual([
       requestTimeoutMs('client', 0),
       requestTimeoutMs('client', 1),
       5 + requestTimeoutMs('client', 2),
@@ -736,7 +766,7 @@ describe('client request timeouts (protoo-client gives up, §1)', () => {
       t: 0,
       deadline: 777,
     });
-    expect(room.pending['1']?.deadline).toBe(777);
+    expect(entry(room.pending, '1')?.deadline).toBe(777);
     expect(reduceRoom(room, tick(778)).joined).toBe(false);
     expect(reduceRoom(room, tick(778)).problems[0]?.code).toBe('request-timeout');
   });
@@ -748,18 +778,22 @@ describe('client request timeouts (protoo-client gives up, §1)', () => {
       reqAt(2, 'getTransportStats', {}, 2, 0),
       close(1006),
     ]);
-    expect(room.pending['1']).toMatchObject({ cut: true });
+    expect(entry(room.pending, '1')).toMatchObject({ cut: true });
     // protoo-client keeps counting cut requests until their timer runs out
     room = reduceAll([OPEN, reqAt(3, 'join', {}, 5, 100)], room);
-    expect(room.pending['3']?.deadline).toBe(100 + requestTimeoutMs('client', 2));
+    expect(entry(room.pending, '3')?.deadline).toBe(100 + requestTimeoutMs('client', 2));
     room = reduceAll([tick(CLIENT_TIMEOUT + 1), res(3, true, { peers: [] }, 7)], room);
-    expect(room).toMatchObject({ joined: true, pending: {} });
+    expect(room.joined).toBe(true);
+    // only the cut getTransportStats is left, until its own (later) deadline
+    expect(keysOf(room.pending)).toEqual(['2']);
+    expect(entry(room.pending, '2')?.cut).toBe(true);
     expect(room.problems).toEqual([]);
   });
 
   it('code 4000 closes the client Peer: nothing is left pending', () => {
     const room = reduceAll([OPEN, reqAt(1, 'join', {}, 1, 0), close(4000)]);
-    expect(room).toMatchObject({ pending: {}, nextDeadline: Infinity });
+    expect(sizeOf(room.pending)).toBe(0);
+    expect(room.nextDeadline).toBe(Infinity);
   });
 
   it('a response the analysis calls late is dropped even if the model still waits for it', () => {
@@ -776,7 +810,8 @@ describe('client request timeouts (protoo-client gives up, §1)', () => {
         late: true,
       },
     ]);
-    expect(room).toMatchObject({ joined: false, pending: {} });
+    expect(room.joined).toBe(false);
+    expect(sizeOf(room.pending)).toBe(0);
     expect(room.problems.map((p) => p.code)).toEqual(['late-response']);
   });
 });
@@ -800,8 +835,8 @@ describe.each([
       ],
       joined,
     );
-    expect(room.producers).toEqual({});
-    expect(room.dataProducers).toEqual({});
+    expect(sizeOf(room.producers)).toBe(0);
+    expect(sizeOf(room.dataProducers)).toBe(0);
     expect(room.problems.map((p) => [p.seq, p.code, p.subject])).toEqual([
       [20, 'request-timeout', 'produce'],
       [21, 'request-timeout', 'produceData'],
@@ -821,7 +856,7 @@ describe.each([
       ],
       joined,
     );
-    expect(Object.keys(room.transports)).toEqual(['TS', 'TR']);
+    expect(keysOf(room.transports)).toEqual(['TS', 'TR']);
     expect(room.problems.map((p) => p.code)).toEqual(['request-timeout', 'late-response']);
   });
 
@@ -830,15 +865,18 @@ describe.each([
       [reqAt(23, 'connectWebRtcTransport', { transportId: 'TS' }, 23, 1000), tick(after)],
       joined,
     );
-    expect(room.transports.TS).toMatchObject({ connect: 'failed', connectRequests: 1 });
+    expect(entry(room.transports, 'TS')).toMatchObject({ connect: 'failed', connectRequests: 1 });
     // the failed connect made produce() fail; the next produce emits `connect` again
     room = reduceAll(
       [reqAt(24, 'connectWebRtcTransport', { transportId: 'TS' }, 24, after + 10)],
       room,
     );
-    expect(room.transports.TS).toMatchObject({ connect: 'connecting', connectRequests: 2 });
+    expect(entry(room.transports, 'TS')).toMatchObject({
+      connect: 'connecting',
+      connectRequests: 2,
+    });
     room = reduceRoom(room, res(24, true, {}, 25));
-    expect(room.transports.TS?.connect).toBe('connected');
+    expect(entry(room.transports, 'TS')?.connect).toBe('connected');
     expect(room.problems.map((p) => [p.code, p.subject])).toEqual([
       ['request-timeout', 'connectWebRtcTransport'],
     ]);
@@ -891,12 +929,12 @@ describe.each([
     res(4, true, { peers: [] }),
   ]);
   const state = (room: RoomModel, id: string) => {
-    const t = room.transports[id];
+    const t = entry(room.transports, id);
     return t === undefined ? undefined : [t.connectionState, t.pc, t.pcRule];
   };
 
   it('transports start new and keep the server’s ICE ufrag', () => {
-    expect(joined.transports.TS).toMatchObject({
+    expect(entry(joined.transports, 'TS')).toMatchObject({
       connectionState: 'new',
       usernameFragment: 'uf-send',
       pc: null,
@@ -915,7 +953,7 @@ describe.each([
     );
     expect(state(room, 'TR')).toEqual(['connecting', 'send-pc', 'create']);
     expect(state(room, 'TS')).toEqual(['new', null, null]);
-    expect(room.pcs['send-pc']).toMatchObject({ transportId: 'TR', rule: 'create' });
+    expect(entry(room.pcs, 'send-pc')).toMatchObject({ transportId: 'TR', rule: 'create' });
   });
 
   it('a pc that names a transport not created yet waits for it (its states follow)', () => {
@@ -927,7 +965,10 @@ describe.each([
       joined,
     );
     expect(state(room, 'TS')).toEqual(['new', null, null]);
-    expect(room.pcs['send-pc']).toMatchObject({ transportId: null, connectionState: 'connected' });
+    expect(entry(room.pcs, 'send-pc')).toMatchObject({
+      transportId: null,
+      connectionState: 'connected',
+    });
     room = reduceAll(createTransport(isNew, 5, 'T3', true, 'uf-3'), room);
     expect(state(room, 'T3')).toEqual(['connected', 'send-pc', 'create']);
   });
@@ -953,7 +994,7 @@ describe.each([
       ],
       joined,
     );
-    expect(room.pcs['pc-e']?.transportId).toBeNull();
+    expect(entry(room.pcs, 'pc-e')?.transportId).toBeNull();
     room = reduceAll(createTransport(isNew, 6, 'T4', false, 'uf-4'), room);
     expect(state(room, 'T4')).toEqual(['connecting', 'pc-e', 'ice-ufrag']);
     const fresh = { usernameFragment: 'uf-new', password: 'q', iceLite: true };
@@ -965,8 +1006,8 @@ describe.each([
       ],
       room,
     );
-    expect(room.transports.TS).toMatchObject({ usernameFragment: 'uf-new', pc: 'pc-f' });
-    expect(room.transports.TS?.pcRule).toBe('ice-ufrag');
+    expect(entry(room.transports, 'TS')).toMatchObject({ usernameFragment: 'uf-new', pc: 'pc-f' });
+    expect(entry(room.transports, 'TS')?.pcRule).toBe('ice-ufrag');
   });
 
   it('rule offer-direction: the offerer is the send transport’s pc, the answerer the recv one’s', () => {
@@ -993,7 +1034,7 @@ describe.each([
       joined,
     );
     expect(state(room, 'TR')).toEqual(['connecting', 'recv-pc', 'pc-name']);
-    expect(room.transports.TR?.iceConnectionState).toBe('checking');
+    expect(entry(room.transports, 'TR')?.iceConnectionState).toBe('checking');
     expect(state(room, 'TS')).toEqual(['connected', 'send-pc-1', 'pc-name']);
   });
 
@@ -1009,8 +1050,14 @@ describe.each([
     );
     expect(room.transports).toEqual(two.transports);
     expect(room.problems).toEqual([]);
-    expect(room.pcs['send-pc']).toMatchObject({ transportId: null, connectionState: 'connected' });
-    expect(room.pcs.weird).toMatchObject({ transportId: null, connectionState: 'closed' });
+    expect(entry(room.pcs, 'send-pc')).toMatchObject({
+      transportId: null,
+      connectionState: 'connected',
+    });
+    expect(entry(room.pcs, 'weird')).toMatchObject({
+      transportId: null,
+      connectionState: 'closed',
+    });
   });
 
   it('one pc per transport: a second pc that would take TS is left alone', () => {
@@ -1037,7 +1084,7 @@ describe.each([
       ],
       joined,
     );
-    expect(room.transports.TS?.connectionState).toBe('failed');
+    expect(entry(room.transports, 'TS')?.connectionState).toBe('failed');
     expect(room.problems).toEqual([
       expect.objectContaining({ seq: 53, code: 'transport-failed', subject: 'TS' }),
     ]);
@@ -1048,7 +1095,7 @@ describe.each([
       ],
       room,
     );
-    expect(restarted.transports.TS?.connectionState).toBe('connected');
+    expect(entry(restarted.transports, 'TS')?.connectionState).toBe('connected');
     expect(restarted.problems).toHaveLength(1);
   });
 
@@ -1070,10 +1117,10 @@ describe.each([
       ],
       joined,
     );
-    expect(room.transports.TR).toMatchObject({ connectionState: 'closed', closed: true });
-    expect(room.consumers.C?.closed).toBe(true);
-    expect(room.dataConsumers.DC?.closed).toBe(true);
-    expect(room.producers.P?.closed).toBe(false);
+    expect(entry(room.transports, 'TR')).toMatchObject({ connectionState: 'closed', closed: true });
+    expect(entry(room.consumers, 'C')?.closed).toBe(true);
+    expect(entry(room.dataConsumers, 'DC')?.closed).toBe(true);
+    expect(entry(room.producers, 'P')?.closed).toBe(false);
     // closed is final; the closed transport is no longer usable
     room = reduceAll(
       [
@@ -1082,7 +1129,7 @@ describe.each([
       ],
       room,
     );
-    expect(room.transports.TR?.connectionState).toBe('closed');
+    expect(entry(room.transports, 'TR')?.connectionState).toBe('closed');
     expect(room.problems).toEqual([
       expect.objectContaining({ seq: 71, code: 'unknown-transport', subject: 'TR' }),
     ]);
@@ -1094,7 +1141,7 @@ describe.each([
       [pcEv('send-pc', 'connectionstatechange', 'connected'), close(1006)],
       joined,
     );
-    expect(room.transports.TS).toMatchObject({ connectionState: 'closed', closed: true });
+    expect(entry(room.transports, 'TS')).toMatchObject({ connectionState: 'closed', closed: true });
     room = reduceAll(
       [
         OPEN,
@@ -1188,7 +1235,13 @@ describe('reduceRoom never throws on hostile data', () => {
       }
     }
     // prototype keys stay plain entries
-    expect(Object.getPrototypeOf(room.consumers)).toBe(Object.prototype);
+    expect(entry(room.consumers, '__proto__')?.id).toBe('__proto__');
+    expect(entry(room.pcs, '__proto__')?.id).toBe('__proto__');
+    expect(entry(room.consumers, 'constructor')).toBeUndefined();
+    const consumers = recordOf(room.consumers);
+    expect(Object.getPrototypeOf(consumers)).toBe(Object.prototype);
+    expect(Object.hasOwn(consumers, '__proto__')).toBe(true);
+    expect(JSON.parse(JSON.stringify(room.consumers))).toEqual(consumers);
     expect(room.version).toBe('text');
     const s = run([...LEGACY_JOINED, note('newPeer', null), res(999, true, null), answer(1, true)]);
     expect(s.value).toBe('joined');
@@ -1218,8 +1271,8 @@ describe('reduceRoom keeps a bounded memory of timed-out requests', () => {
       });
     });
     room = reduceRoom(room, { type: 'clock.tick', t: 5000 });
-    expect(Object.keys(room.timedOut)).toHaveLength(1024);
-    const kept = new Set(Object.values(room.timedOut).map((r) => r.seq));
+    expect(sizeOf(room.timedOut)).toBe(1024);
+    const kept = new Set(valuesOf(room.timedOut).map((r) => r.seq));
     expect([0, 1, 2, 3, 4, 5].filter((seq) => kept.has(seq))).toEqual([]);
     expect(kept.has(6) && kept.has(1029)).toBe(true);
     expect(room.problems).toHaveLength(1030);

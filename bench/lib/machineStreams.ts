@@ -25,6 +25,7 @@ import {
   mediasoupClientMachine,
   type MediasoupClientEvent,
 } from '../../machines/mediasoupClientMachine.ts';
+import { sizeOf } from '../../machines/mediasoupClientMachine.tables.ts';
 import { meshRoomMachine, type MeshRoomEvent } from '../../machines/meshRoomMachine.ts';
 import { negotiationMachine, type NegotiationEvent } from '../../machines/negotiationMachine.ts';
 import {
@@ -628,7 +629,7 @@ export function mediasoupStream(count: number, seed: string): PreparedStream {
       const room = stepper.final.context.room;
       return {
         finalState: stepper.final.value,
-        consumers: Object.keys(room.consumers).length,
+        consumers: sizeOf(room.consumers),
         problems: room.problems.length,
         epoch: room.epoch,
       };

@@ -54,6 +54,7 @@ import {
 } from './drivers/twoPartyRoomDriver.ts';
 import type { MediasoupClientSnapshot } from './drivers/mediasoupClientDriver.ts';
 import type { Stepper } from '../../machines/lib/stepper.ts';
+import { valuesOf, type Table } from '../../machines/mediasoupClientMachine.tables.ts';
 import {
   createPeerConnectionDriver,
   type PeerConnectionDriver,
@@ -413,8 +414,8 @@ export function negotiationStateOf(snapshot: NegotiationSnapshot): NegotiationSt
  */
 export function mediasoupRoomStateOf(snapshot: MediasoupClientSnapshot): MediasoupRoomStateView {
   const room = snapshot.context.room;
-  const open = <T extends { closed: boolean }>(table: Readonly<Record<string, T>>) =>
-    Object.values(table).filter((x) => !x.closed);
+  const open = <T extends { closed: boolean }>(table: Table<T>) =>
+    valuesOf(table).filter((x) => !x.closed);
   const transports: Record<string, string> = {};
   for (const t of open(room.transports)) {
     transports[t.id] = t.connectionState === 'new' ? t.connect : t.connectionState;
@@ -423,7 +424,7 @@ export function mediasoupRoomStateOf(snapshot: MediasoupClientSnapshot): Mediaso
   return {
     state: flatState(snapshot.value),
     joined: room.joined,
-    peers: Object.values(room.peers).filter((p) => p.present).length,
+    peers: valuesOf(room.peers).filter((p) => p.present).length,
     transports,
     producers: open(room.producers).length,
     consumers: consumers.length,
@@ -495,7 +496,7 @@ export function viewChanges<TSnapshot, TView>(
 export function mediasoupPcs(drivers: MachineDrivers): Set<string> {
   const pcs = new Set<string>();
   for (const track of drivers.mediasoup.tracks()) {
-    for (const pc of Object.values(track.stepper.final.context.room.pcs)) {
+    for (const pc of valuesOf(track.stepper.final.context.room.pcs)) {
       if (pc.transportId !== null) pcs.add(pc.id);
     }
   }

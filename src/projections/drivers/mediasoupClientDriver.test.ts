@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import {
+  entry,
+  keysOf,
+  sizeOf,
+  valuesOf as values,
+} from '../../../machines/mediasoupClientMachine.tables.ts';
 import { requestTimeoutMs } from '../../protocol/codec.ts';
 import { readCaptureText } from '../../session/capture.ts';
 import { SessionLog } from '../../session/SessionLog.ts';
@@ -27,8 +33,6 @@ function load(name: string) {
   if (track === undefined) throw new Error(`no mediasoup track in ${name}`);
   return { log, analysis, driver, track, final: track.stepper.final };
 }
-
-const values = <T>(table: Readonly<Record<string, T>>): T[] => Object.values(table);
 
 describe('createMediasoupClientDriver on the fixtures', () => {
   it('legacy-participant-join: joined, connected transports, producers, consumers, peers', () => {
@@ -63,7 +67,7 @@ describe('createMediasoupClientDriver on the fixtures', () => {
       ['6tlflhsh', 'audio'],
       ['6tlflhsh', 'video'],
     ]);
-    expect(room.consumers['d6c4fb20-99d6-40d2-9163-377c50ac9feb']).toMatchObject({
+    expect(entry(room.consumers, 'd6c4fb20-99d6-40d2-9163-377c50ac9feb')).toMatchObject({
       layers: { spatialLayer: 2, temporalLayer: 2 },
       score: 9,
     });
@@ -84,21 +88,26 @@ describe('createMediasoupClientDriver on the fixtures', () => {
 
     // history: at seq 10 the first consumer is offered, paused; the transport is not connected
     const early = driver.room(10);
-    expect(early?.consumers['c717d802-5b62-4a5c-bad6-02dd3b419ec7']).toMatchObject({
+    if (early === undefined) throw new Error('no room at seq 10');
+    expect(entry(early.consumers, 'c717d802-5b62-4a5c-bad6-02dd3b419ec7')).toMatchObject({
       state: 'offered',
       paused: true,
     });
-    expect(values(early?.transports ?? {}).map((t) => t.connect)).toEqual(['new', 'new']);
-    expect(track.room(11).transports['f69489d2-c135-431b-b546-8e465273bfd7']?.connect).toBe(
+    expect(values(early.transports).map((t) => t.connect)).toEqual(['new', 'new']);
+    expect(entry(track.room(11).transports, 'f69489d2-c135-431b-b546-8e465273bfd7')?.connect).toBe(
       'connecting',
     );
     // webcam of Grace paused by its producer at seq 98, resumed at 101
     const webcam = 'd6c4fb20-99d6-40d2-9163-377c50ac9feb';
-    expect(track.room(98).consumers[webcam]?.producerPaused).toBe(true);
-    expect(track.room(101).consumers[webcam]?.producerPaused).toBe(false);
+    expect(entry(track.room(98).consumers, webcam)?.producerPaused).toBe(true);
+    expect(entry(track.room(101).consumers, webcam)?.producerPaused).toBe(false);
     // pauseProducer at 61, resumeProducer at 70 (legacy requests)
-    expect(track.room(61).producers['b97b6ca0-4faf-476f-8663-8578aecff1ee']?.paused).toBe(true);
-    expect(track.room(70).producers['b97b6ca0-4faf-476f-8663-8578aecff1ee']?.paused).toBe(false);
+    expect(entry(track.room(61).producers, 'b97b6ca0-4faf-476f-8663-8578aecff1ee')?.paused).toBe(
+      true,
+    );
+    expect(entry(track.room(70).producers, 'b97b6ca0-4faf-476f-8663-8578aecff1ee')?.paused).toBe(
+      false,
+    );
     expect(track.room(105).activeSpeaker).toBeNull();
   });
 
@@ -130,8 +139,8 @@ describe('createMediasoupClientDriver on the fixtures', () => {
     ]);
     // layers {…}, then a notification without layers, then layers again
     const c2a8 = 'c2a8ef1c-b008-4635-bd46-5435af57c017';
-    expect(track.room(84).consumers[c2a8]?.layers).toBeNull();
-    expect(room.consumers[c2a8]?.layers).toEqual({ spatialLayer: 1, temporalLayer: 2 });
+    expect(entry(track.room(84).consumers, c2a8)?.layers).toBeNull();
+    expect(entry(room.consumers, c2a8)?.layers).toEqual({ spatialLayer: 1, temporalLayer: 2 });
     expect(values(room.dataProducers).map((d) => d.label)).toEqual(['chat', 'bot']);
     expect(values(room.dataConsumers).map((d) => [d.peerId, d.label, d.closed])).toEqual([
       ['7a26q7de', 'chat', false],
@@ -145,8 +154,12 @@ describe('createMediasoupClientDriver on the fixtures', () => {
       ['4pt1vb98', 'Grace', true],
     ]);
     // pauseProducer / resumeProducer are client notifications in the new dialect
-    expect(track.room(58).producers['b8c0ac04-763f-4fb9-add8-34b3c720f35c']?.paused).toBe(true);
-    expect(track.room(65).producers['b8c0ac04-763f-4fb9-add8-34b3c720f35c']?.paused).toBe(false);
+    expect(entry(track.room(58).producers, 'b8c0ac04-763f-4fb9-add8-34b3c720f35c')?.paused).toBe(
+      true,
+    );
+    expect(entry(track.room(65).producers, 'b8c0ac04-763f-4fb9-add8-34b3c720f35c')?.paused).toBe(
+      false,
+    );
     expect(track.room(56).activeSpeaker).toEqual({ peerId: 'q85bq46v', volume: null });
     expect(room.activeSpeaker).toBeNull(); // activeSpeaker {} at seq 87
     expect(room.speaking).toEqual([{ peerId: '4pt1vb98', volume: -56 }]);
@@ -157,13 +170,9 @@ describe('createMediasoupClientDriver on the fixtures', () => {
     const { final } = load('observer-join');
     expect(final.value).toBe('joined');
     const room = final.context.room;
-    expect(room).toMatchObject({
-      joined: true,
-      transports: {},
-      consumers: {},
-      dataConsumers: {},
-      producers: {},
-    });
+    expect(room.joined).toBe(true);
+    const tables = [room.transports, room.consumers, room.dataConsumers, room.producers];
+    expect(tables.map(sizeOf)).toEqual([0, 0, 0, 0]);
     expect(values(room.peers).map((p) => [p.id, p.displayName, p.present])).toEqual([
       ['x7qwym54', 'Grace H.', true],
       ['kqocama9', 'Linus T.', true],
@@ -184,12 +193,12 @@ describe('createMediasoupClientDriver on the fixtures', () => {
       [25, 'join-twice', 'join'],
       [30, 'unknown-transport', '757dff72-4563-40cb-92c0-1908a0c1b306'],
     ]);
-    expect(room.consumers['3aaebea4-a97c-4015-b358-d197d2d9dbb9']).toMatchObject({
+    expect(entry(room.consumers, '3aaebea4-a97c-4015-b358-d197d2d9dbb9')).toMatchObject({
       state: 'rejected',
       paused: true,
       score: null,
     });
-    expect(room.consumers['b58451ba-013b-4e8c-b7ee-b7b09f6a82c2']).toMatchObject({
+    expect(entry(room.consumers, 'b58451ba-013b-4e8c-b7ee-b7b09f6a82c2')).toMatchObject({
       state: 'accepted',
       paused: false,
     });
@@ -204,7 +213,7 @@ describe('createMediasoupClientDriver on the fixtures', () => {
     const { final, track } = load('request-timeout');
     const room = final.context.room;
     const id = '2698aca6-72b3-45c1-b859-e71321551fae';
-    expect(room.consumers[id]).toMatchObject({ state: 'unanswered', paused: true });
+    expect(entry(room.consumers, id)).toMatchObject({ state: 'unanswered', paused: true });
     // in the order they happen: three client requests time out (22.5 s after 3873, 6828,
     // 8828 ms), the stats response comes late at 32228 ms, the consumer at 35828 ms
     expect(room.problems.map((p) => [p.seq, p.code, p.subject])).toEqual([
@@ -216,9 +225,9 @@ describe('createMediasoupClientDriver on the fixtures', () => {
     ]);
     // offered at 5828 ms with nothing else pending: the server gives up at 35828 ms
     const last = track.indexes[track.indexes.length - 1] ?? 0;
-    expect(room.serverPending).toEqual({});
-    expect(track.room(52).serverPending['7052761']?.deadline).toBe(5828 + 30_000);
-    expect(track.room(90).consumers[id]?.state).toBe('offered');
+    expect(sizeOf(room.serverPending)).toBe(0);
+    expect(entry(track.room(52).serverPending, '7052761')?.deadline).toBe(5828 + 30_000);
+    expect(entry(track.room(90).consumers, id)?.state).toBe('offered');
     expect(last).toBeGreaterThan(90);
     expect(values(room.consumers).filter((c) => c.state === 'accepted')).toHaveLength(3);
   });
@@ -245,15 +254,15 @@ describe('createMediasoupClientDriver on the fixtures', () => {
     expect(values(during.context.room.transports).every((t) => t.closed)).toBe(true);
     const room = final.context.room;
     expect(room.epoch).toBe(2);
-    expect(Object.keys(room.transports)).toEqual([
+    expect(keysOf(room.transports)).toEqual([
       '0d53fde0-e995-4a03-acbe-6f2c0e81f414',
       '097c9de4-9ef3-4d31-bb11-b02bf4ef29c6',
     ]);
     for (const key of ['transports', 'producers', 'consumers', 'dataProducers'] as const) {
-      const old = Object.keys(before[key]);
+      const old = keysOf(before[key]);
       expect(old.length).toBeGreaterThan(0);
-      expect(Object.keys(room[key]).filter((k) => old.includes(k))).toEqual([]);
-      expect(Object.keys(room[key])).toHaveLength(old.length);
+      expect(keysOf(room[key]).filter((k) => old.includes(k))).toEqual([]);
+      expect(keysOf(room[key])).toHaveLength(old.length);
     }
     expect(values(room.transports).map((t) => t.connect)).toEqual(['connected', 'connected']);
     expect(values(room.consumers).every((c) => c.state === 'accepted' && !c.paused)).toBe(true);
@@ -379,9 +388,9 @@ describe('client request timeouts, as the analysis sees them', () => {
     const indexes = [...track.indexes];
     const before = indexes.filter((i) => log.time(i) <= deadline).pop() ?? -1;
     const after = indexes.find((i) => log.time(i) > deadline) ?? -1;
-    expect(track.room(before).pending['8941937']?.method).toBe('getTransportStats');
+    expect(entry(track.room(before).pending, '8941937')?.method).toBe('getTransportStats');
     expect(track.room(before).problems.some((p) => p.seq === 46)).toBe(false);
-    expect(track.room(after).pending['8941937']).toBeUndefined();
+    expect(entry(track.room(after).pending, '8941937')).toBeUndefined();
     expect(track.room(after).problems.filter((p) => p.seq === 46)).toEqual([
       expect.objectContaining({ code: 'request-timeout', subject: 'getTransportStats' }),
     ]);
@@ -417,17 +426,18 @@ describe('client request timeouts, as the analysis sees them', () => {
     });
     const analysis = new SessionAnalysis(log).update();
     const track = createMediasoupClientDriver(analysis).track('c1');
-    expect(track?.indexes.length).toBe(4);
-    expect(track?.snapshotAtLogIndex(at).value).toBe('joining');
-    expect(track?.room(at).pending['5']?.method).toBe('join');
-    expect(track?.snapshotAtLogIndex(past).value).toBe('connected');
-    expect(track?.room(past).problems.map((p) => p.code)).toEqual(['request-timeout']);
+    if (track === undefined) throw new Error('no mediasoup track');
+    expect(track.indexes.length).toBe(4);
+    expect(track.snapshotAtLogIndex(at).value).toBe('joining');
+    expect(entry(track.room(at).pending, '5')?.method).toBe('join');
+    expect(track.snapshotAtLogIndex(past).value).toBe('connected');
+    expect(track.room(past).problems.map((p) => p.code)).toEqual(['request-timeout']);
     // the stepper itself only moves at the connection's own events
-    expect(track?.stepper.snapshotAt(2).value).toBe('joining');
-    const end = track?.snapshotAtLogIndex(late);
-    expect(end?.value).toBe('connected');
-    expect(end?.context.room.joined).toBe(false);
-    expect(end?.context.room.problems.map((p) => p.code)).toEqual([
+    expect(track.stepper.snapshotAt(2).value).toBe('joining');
+    const end = track.snapshotAtLogIndex(late);
+    expect(end.value).toBe('connected');
+    expect(end.context.room.joined).toBe(false);
+    expect(end.context.room.problems.map((p) => p.code)).toEqual([
       'request-timeout',
       'late-response',
     ]);
@@ -476,7 +486,7 @@ describe('transport connection states from pc events on the fixtures', () => {
         ['recv', 'recv-pc-2', 'pc-name'],
       ],
     );
-    expect(final.context.room.pcs['send-pc']?.transportId).not.toBeNull();
+    expect(entry(final.context.room.pcs, 'send-pc')?.transportId).not.toBeNull();
   });
 
   it('history: connecting, then connected; closed when the demo client closes them', () => {

@@ -49,7 +49,7 @@ import {
   type ProtooPeerSnapshot,
 } from '../../projections/drivers/protooPeerDriver.ts';
 import { protooPeerStateOf, type MachineDrivers } from '../../projections/machineStates.ts';
-import { valuesOf } from '../../../machines/mediasoupClientMachine.tables.ts';
+import { sizeOf, type Table } from '../../../machines/mediasoupClientMachine.tables.ts';
 
 /** One line of the context panel. Values may come from the capture: render them as text. */
 export interface ContextField {
@@ -224,7 +224,7 @@ function negotiationFields(s: NegotiationSnapshot): ContextField[] {
 
 function mediasoupFields(s: MediasoupClientSnapshot): ContextField[] {
   const r = s.context.room;
-  const count = (table: Readonly<Record<string, unknown>>) => String(valuesOf(table).length);
+  const count = (table: Table<unknown>) => String(sizeOf(table));
   const out: ContextField[] = [
     { key: 'open', value: yesNo(r.open) },
     { key: 'joined', value: yesNo(r.joined) },

@@ -8,6 +8,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { render } from 'vitest-browser-react';
 import { userEvent } from 'vitest/browser';
 import type { RoomModel } from '../../../machines/mediasoupClientMachine.context.ts';
+import { valuesOf } from '../../../machines/mediasoupClientMachine.tables.ts';
 import type { MeshRoomContext } from '../../../machines/meshRoomMachine.ts';
 import { createMachineDrivers } from '../../projections/machineStates.ts';
 import type { SessionAnalysis } from '../../projections/analysis.ts';
@@ -62,10 +63,10 @@ describe('RoomGraph in Chromium', () => {
     const analysis = fixtureSession('legacy-participant-join');
     const { props, end, room } = setup(analysis);
     const final = room(end);
-    const open = Object.values(final.consumers).find((c) => !c.closed && c.seq > 20);
-    const gone = Object.values(final.consumers).find((c) => c.closed);
+    const open = valuesOf(final.consumers).find((c) => !c.closed && c.seq > 20);
+    const gone = valuesOf(final.consumers).find((c) => c.closed);
     if (open === undefined || gone === undefined) throw new Error('fixture shape changed');
-    const early = Object.values(final.consumers).find((c) => !c.closed && c.seq < gone.seq);
+    const early = valuesOf(final.consumers).find((c) => !c.closed && c.seq < gone.seq);
     if (early === undefined) throw new Error('fixture shape changed');
 
     // just after the closed consumer was offered: it is there, the later one is not
@@ -108,14 +109,14 @@ describe('RoomGraph in Chromium', () => {
     const analysis = fixtureSession('legacy-participant-join');
     const { props, end, room } = setup(analysis);
     const screen = await render(<Frame {...props(end)} />);
-    const recv = Object.values(room(end).transports).find((t) => t.direction === 'recv');
+    const recv = valuesOf(room(end).transports).find((t) => t.direction === 'recv');
     if (recv === undefined) throw new Error('fixture shape changed');
     const transport = screen.getByRole('group', {
       name: new RegExp(`^Receive transport ${shortId(recv.id)}: connection connected`),
     });
     await expect.element(transport).toBeVisible();
     await expect.element(transport).toMatchTextContent(/connected/);
-    const consumers = Object.values(room(end).consumers).filter((c) => !c.closed);
+    const consumers = valuesOf(room(end).consumers).filter((c) => !c.closed);
     await until(
       'the edges',
       () =>
@@ -133,7 +134,7 @@ describe('RoomGraph in Chromium', () => {
     const analysis = fixtureSession('legacy-participant-join');
     const { props, end, room, onFilterTo } = setup(analysis);
     const screen = await render(<Frame {...props(end)} />);
-    const [c1, c2] = Object.values(room(end).consumers).filter((c) => !c.closed);
+    const [c1, c2] = valuesOf(room(end).consumers).filter((c) => !c.closed);
     if (c1 === undefined || c2 === undefined) throw new Error('fixture shape changed');
 
     await screen.getByRole('group', { name: new RegExp(`^Consumer ${shortId(c1.id)} `) }).click();
@@ -157,7 +158,7 @@ describe('RoomGraph in Chromium', () => {
     });
 
     // a peer filters to its peer id
-    const peer = Object.values(room(end).peers).find((p) => p.present);
+    const peer = valuesOf(room(end).peers).find((p) => p.present);
     if (peer === undefined) throw new Error('fixture shape changed');
     await screen
       .getByRole('group', { name: new RegExp(`^Peer ${peer.displayName ?? ''}`) })
@@ -172,7 +173,7 @@ describe('RoomGraph in Chromium', () => {
   test('calls out a consumer the client rejected', async () => {
     const analysis = fixtureSession('rejection-500');
     const { props, end, room } = setup(analysis);
-    const rejected = Object.values(room(end).consumers).find((c) => c.state === 'rejected');
+    const rejected = valuesOf(room(end).consumers).find((c) => c.state === 'rejected');
     if (rejected === undefined) throw new Error('fixture shape changed');
     const screen = await render(<Frame {...props(end)} />);
     const node = screen.getByRole('group', {

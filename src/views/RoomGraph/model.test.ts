@@ -5,6 +5,7 @@ import {
   type MediasoupClientEvent,
   type RoomModel,
 } from '../../../machines/mediasoupClientMachine.context.ts';
+import { keysOf, valuesOf } from '../../../machines/mediasoupClientMachine.tables.ts';
 import type { MeshRoomContext } from '../../../machines/meshRoomMachine.ts';
 import { createMediasoupClientDriver } from '../../projections/drivers/mediasoupClientDriver.ts';
 import { fixtureSession, HOSTILE, hostileSession } from '../shared/sessions.ts';
@@ -42,7 +43,7 @@ describe('roomGraph() on a mediasoup-demo room', () => {
       'recv',
       'send',
     ]);
-    for (const p of Object.values(room.producers)) {
+    for (const p of valuesOf(room.producers)) {
       expect(byId(graph, `producer:${p.id}`)?.data).toMatchObject({ local: true, kind: p.kind });
       expect(graph.edges).toContainEqual(
         expect.objectContaining({
@@ -54,12 +55,12 @@ describe('roomGraph() on a mediasoup-demo room', () => {
     }
     expect(
       ofType(graph, 'dataProducer').filter((n) => n.data.type === 'dataProducer' && n.data.local),
-    ).toHaveLength(Object.keys(room.dataProducers).length);
+    ).toHaveLength(keysOf(room.dataProducers).length);
   });
 
   it('hangs legacy consumers (no transportId) off the receive transport', () => {
-    const recv = Object.values(room.transports).find((t) => t.direction === 'recv');
-    const open = Object.values(room.consumers).filter((c) => !c.closed);
+    const recv = valuesOf(room.transports).find((t) => t.direction === 'recv');
+    const open = valuesOf(room.consumers).filter((c) => !c.closed);
     expect(open.length).toBeGreaterThan(0);
     for (const c of open) {
       expect(c.transportId).toBeNull();
@@ -74,7 +75,7 @@ describe('roomGraph() on a mediasoup-demo room', () => {
   });
 
   it('draws one remote producer per distinct producerId, an edge from each consumer to it, and one to its peer', () => {
-    const open = Object.values(room.consumers).filter((c) => !c.closed);
+    const open = valuesOf(room.consumers).filter((c) => !c.closed);
     const producerIds = new Set(open.map((c) => c.producerId));
     const remote = ofType(graph, 'producer').filter(
       (n) => n.data.type === 'producer' && !n.data.local,
@@ -101,7 +102,7 @@ describe('roomGraph() on a mediasoup-demo room', () => {
   });
 
   it('shows consumers with their score, layers and state', () => {
-    const video = Object.values(room.consumers).find((c) => !c.closed && c.layers !== null);
+    const video = valuesOf(room.consumers).find((c) => !c.closed && c.layers !== null);
     if (video === undefined) throw new Error('the fixture has a video consumer with layers');
     const data = byId(graph, `consumer:${video.id}`)?.data;
     expect(data).toMatchObject({
@@ -115,9 +116,9 @@ describe('roomGraph() on a mediasoup-demo room', () => {
   });
 
   it('leaves closed consumers and departed peers out unless showClosed, and counts them', () => {
-    const closed = Object.values(room.consumers).filter((c) => c.closed);
+    const closed = valuesOf(room.consumers).filter((c) => c.closed);
     expect(closed.length).toBeGreaterThan(0);
-    const departed = Object.values(room.peers).filter((p) => !p.present);
+    const departed = valuesOf(room.peers).filter((p) => !p.present);
     expect(departed.length).toBeGreaterThan(0);
     for (const c of closed) expect(byId(graph, `consumer:${c.id}`)).toBeUndefined();
     for (const p of departed) expect(byId(graph, `peer:${p.id}`)).toBeUndefined();
@@ -132,7 +133,7 @@ describe('roomGraph() on a mediasoup-demo room', () => {
   });
 
   it('draws the bot for data consumers with no peer', () => {
-    const bot = Object.values(room.dataConsumers).find((d) => d.peerId === null);
+    const bot = valuesOf(room.dataConsumers).find((d) => d.peerId === null);
     expect(bot).toBeDefined();
     expect(byId(graph, 'bot')?.data).toMatchObject({ type: 'peer', bot: true });
     expect(graph.edges).toContainEqual(
@@ -157,7 +158,7 @@ describe('roomGraph() on a mediasoup-demo room', () => {
   it('keeps node ids across cursors: a consumer is the same node when it first appears and at the end', () => {
     const analysis = fixtureSession('legacy-participant-join');
     const driver = createMediasoupClientDriver(analysis);
-    const c = Object.values(room.consumers).find((x) => !x.closed);
+    const c = valuesOf(room.consumers).find((x) => !x.closed);
     if (c === undefined) throw new Error('an open consumer');
     expect(
       byId(roomGraph(driver.room(c.seq - 1) ?? INITIAL_ROOM), `consumer:${c.id}`),
@@ -169,11 +170,11 @@ describe('roomGraph() on a mediasoup-demo room', () => {
   });
 
   it('emits the ids to filter on: a consumer its own, a remote producer its and its consumers’', () => {
-    const c = Object.values(room.consumers).find((x) => !x.closed);
+    const c = valuesOf(room.consumers).find((x) => !x.closed);
     if (c === undefined || c.producerId === null) throw new Error('an open consumer');
     expect(byId(graph, `consumer:${c.id}`)?.data.filterIds).toEqual([c.id]);
     expect(byId(graph, `producer:${c.producerId}`)?.data.filterIds).toEqual([c.producerId, c.id]);
-    const send = Object.values(room.transports).find((t) => t.direction === 'send');
+    const send = valuesOf(room.transports).find((t) => t.direction === 'send');
     expect(byId(graph, `transport:${send?.id}`)?.data.filterIds).toContain(send?.id);
   });
 });
@@ -181,7 +182,7 @@ describe('roomGraph() on a mediasoup-demo room', () => {
 describe('roomGraph() states and problems', () => {
   it('calls out a consumer the client rejected: left paused, red, with the problem', () => {
     const room = fixtureRoom('rejection-500');
-    const rejected = Object.values(room.consumers).find((c) => c.state === 'rejected');
+    const rejected = valuesOf(room.consumers).find((c) => c.state === 'rejected');
     if (rejected === undefined) throw new Error('rejection-500 rejects a consumer');
     const data = byId(roomGraph(room), `consumer:${rejected.id}`)?.data;
     expect(data).toMatchObject({ type: 'consumer', leftPaused: true, paused: true, tone: 'bad' });

@@ -16,6 +16,7 @@ import type {
   RoomTransport,
   TransportDirection,
 } from '../../../machines/mediasoupClientMachine.context.ts';
+import { entry, valuesOf } from '../../../machines/mediasoupClientMachine.tables.ts';
 import {
   compareMeshIds,
   type MeshLink,
@@ -208,7 +209,7 @@ export function roomGraph(room: RoomModel, options: RoomGraphOptions = {}): Room
   };
 
   // ── peers: order by arrival (the order index keeps departed peers' places) ──
-  const peers = Object.values(room.peers).sort(
+  const peers = valuesOf(room.peers).sort(
     (a, b) => a.joinedSeq - b.joinedSeq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   const peerOrder = new Map<string, number>();
@@ -266,7 +267,7 @@ export function roomGraph(room: RoomModel, options: RoomGraphOptions = {}): Room
   });
 
   // ── transports ──
-  const transports = Object.values(room.transports).sort((a, b) => a.seq - b.seq);
+  const transports = valuesOf(room.transports).sort((a, b) => a.seq - b.seq);
   const transportOrder = new Map<string, number>();
   transports.forEach((t, i) => transportOrder.set(t.id, i));
   const shownTransports = new Set<string>();
@@ -314,7 +315,7 @@ export function roomGraph(room: RoomModel, options: RoomGraphOptions = {}): Room
   const recvTransport = implicit('recv');
   /** The node an item hangs off: its transport when drawn, else the client. */
   const parentOf = (transportId: string | null, fallback: string | null): string => {
-    const known = transportId !== null && Object.hasOwn(room.transports, transportId);
+    const known = transportId !== null && entry(room.transports, transportId) !== undefined;
     const tid = known ? transportId : fallback;
     return tid !== null && shownTransports.has(tid) ? nodeId.transport(tid) : CLIENT_ID;
   };
@@ -323,7 +324,7 @@ export function roomGraph(room: RoomModel, options: RoomGraphOptions = {}): Room
 
   // ── local producers and data producers ──
   const localProducers = new Set<string>();
-  for (const p of Object.values(room.producers)) {
+  for (const p of valuesOf(room.producers)) {
     localProducers.add(p.id);
     if (!visible(p.closed)) continue;
     const parent = parentOf(p.transportId, sendTransport);
@@ -360,7 +361,7 @@ export function roomGraph(room: RoomModel, options: RoomGraphOptions = {}): Room
     );
   }
   const localDataProducers = new Set<string>();
-  for (const d of Object.values(room.dataProducers)) {
+  for (const d of valuesOf(room.dataProducers)) {
     localDataProducers.add(d.id);
     if (!visible(d.closed)) continue;
     const parent = parentOf(d.transportId, sendTransport);
@@ -393,7 +394,7 @@ export function roomGraph(room: RoomModel, options: RoomGraphOptions = {}): Room
 
   // ── consumers, and the remote producers they reveal ──
   const remote = new Map<string, RemoteProducer>();
-  const consumers = Object.values(room.consumers).sort((a, b) => a.seq - b.seq);
+  const consumers = valuesOf(room.consumers).sort((a, b) => a.seq - b.seq);
   for (const c of consumers) {
     if (!visible(c.closed) || c.producerId === null || localProducers.has(c.producerId)) continue;
     let r = remote.get(c.producerId);
@@ -479,7 +480,7 @@ export function roomGraph(room: RoomModel, options: RoomGraphOptions = {}): Room
 
   // ── data consumers, and the remote data producers they reveal ──
   const remoteData = new Map<string, RemoteDataProducer>();
-  const dataConsumers = Object.values(room.dataConsumers).sort((a, b) => a.seq - b.seq);
+  const dataConsumers = valuesOf(room.dataConsumers).sort((a, b) => a.seq - b.seq);
   for (const d of dataConsumers) {
     if (!visible(d.closed)) continue;
     const parent = parentOf(d.transportId, recvTransport);

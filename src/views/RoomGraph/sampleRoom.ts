@@ -6,7 +6,7 @@
  *
  * @example
  * const room = sampleRoom({ peers: 50, consumers: 2000 });
- * Object.keys(room.consumers).length; // 2000
+ * sizeOf(room.consumers); // 2000
  * const steps = sampleRoomSteps({ peers: 3, consumers: 6 }); // the model after every event
  */
 import {
@@ -16,6 +16,7 @@ import {
   type RoomModel,
   type TransportConnectionState,
 } from '../../../machines/mediasoupClientMachine.context.ts';
+import { mapAll } from '../../../machines/mediasoupClientMachine.tables.ts';
 import type { EventInput, SessionEvent } from '../../session/events.ts';
 
 export interface SampleRoomOptions {
@@ -192,11 +193,11 @@ export function withConnectionStates(
   send: TransportConnectionState,
   recv: TransportConnectionState,
 ): RoomModel {
-  const transports: Record<string, RoomModel['transports'][string]> = {};
-  for (const [key, t] of Object.entries(room.transports)) {
-    const state = t.direction === 'send' ? send : recv;
-    transports[key] = { ...t, connectionState: state, pc: `${t.direction}-pc` };
-  }
+  const transports = mapAll(room.transports, (t) => ({
+    ...t,
+    connectionState: t.direction === 'send' ? send : recv,
+    pc: `${t.direction}-pc`,
+  }));
   return { ...room, transports };
 }
 
