@@ -6,8 +6,9 @@
  * (`new globalThis.WebSocket(url, protocols)`), stubbed here with a recording wrapper around:
  * - WebSocket-Node's `w3cwebsocket` (upstream protoo-client's own dependency in Node; fires
  *   `error` + `close` 1006 for a failed attempt, as browsers do) for the main scenarios;
- * - Node's global WebSocket (undici) in the last test, which shows that undici 6 (Node 22)
- *   fires no `close` for a failed attempt, so protoo-client stalls (and so does the machine).
+ * - Node's global WebSocket (undici) in the last test: undici 6 (Node 22) fires no `close` for
+ *   a failed attempt; the shim adds the 1006 close, so protoo-client retries and reconnects
+ *   (and so does the machine).
  *
  * It records in one ordered list, with times:
  * - what the socket did (`ws`): created, open, error, close {code, reason}, every frame sent
@@ -717,16 +718,18 @@ describe(
   },
 );
 
-const undiciMajor = Number((process.versions.undici ?? '0').split('.')[0]);
-
 describe("protoo-client over Node's global WebSocket (what the project's `websocket` shim gives it in Node)", () => {
   // undici 6 (Node 22) fires `error` but never `close` when a connection fails before opening
   // (nodejs/undici#3546, fixed in undici 7 by nodejs/undici#3566 / #3628). protoo-client only
-  // retries from `onclose`, so the first failed attempt stalls it for good: no `failed`, no
-  // retry, no `close`. The machine, fed the same socket events, must stall in the same way.
-  it.skipIf(undiciMajor >= 7)(
-    `undici ${process.versions.undici ?? '?'}: after a crash the first refused attempt stalls protoo-client`,
-    { timeout: 20_000 },
+  // retries from `onclose`, so on its own the first failed attempt would stall it for good.
+  // The shim (shims/websocket) delivers the close a browser would (1006, 50 ms after the
+  // error); protoo-client then fails the attempt, retries on its schedule and reconnects. The
+  // machine, fed the same socket events, must agree.
+  it(
+    `undici ${process.versions.undici ?? '?'}: after a crash, the refused attempt closes (the shim) and protoo-client reconnects`,
+    {
+      timeout: 20_000,
+    },
     async () => {
       useSocket(NodeWebSocket);
       const first = await startServer();
@@ -741,14 +744,16 @@ describe("protoo-client over Node's global WebSocket (what the project's `websoc
         () => recorder.count((e) => e.src === 'ws' && e.type === 'error') === 1,
         'the refused attempt',
       );
-      await realSleep(100);
+      await vi.advanceTimersByTimeAsync(100);
+      await until(emitted('failed'), 'failed');
       const second = await startServer({ port: first.port });
-      await vi.advanceTimersByTimeAsync(70_000);
-      await realSleep(100);
+      await vi.advanceTimersByTimeAsync(2000);
+      await until(() => recorder.peerEvents('open').length === 2, 'open again');
 
-      expect(
-        recorder.log.map((e) => (e.src === 'ws' ? `ws.${e.type}#${e.conn}` : `${e.src}.${e.type}`)),
-      ).toEqual([
+      const log = recorder.log.map((e) =>
+        e.src === 'ws' ? `ws.${e.type}#${String(e.conn)}` : `${e.src}.${e.type}`,
+      );
+      expect(log.slice(0, 9)).toEqual([
         'ws.create#1',
         'ws.open#1',
         'peer.open',
@@ -756,12 +761,20 @@ describe("protoo-client over Node's global WebSocket (what the project's `websoc
         'peer.disconnected',
         'ws.create#2',
         'ws.error#2',
+        'ws.close#2',
+        'peer.failed',
       ]);
-      expect(second.peers).toHaveLength(0);
+      expect(log.slice(-3)).toEqual(['ws.create#3', 'ws.open#3', 'peer.open']);
+      const refused = recorder.log.find(
+        (e) => e.src === 'ws' && e.type === 'close' && e.conn === 2,
+      );
+      expect(refused).toMatchObject({ code: 1006, wasClean: false });
+      expect(second.peers).toHaveLength(1);
 
       const { final } = expectMachineMatchesRealPeer();
-      expect(final.value).toBe('reconnecting');
-      expect(final.context.attempt).toBe(1);
+      expect(final.value).toBe('open');
+      expect(final.context.cycle).toBe(2);
+      expect(final.context.attempt).toBe(2);
     },
   );
 });
