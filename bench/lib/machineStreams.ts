@@ -45,7 +45,7 @@ import {
   type SdpType,
   type SignalingState,
 } from '../../machines/peerConnectionMachine.ts';
-import type { TwoPartyPayload } from '../../machines/roomProtocols.ts';
+import type { TwoPartyPayload } from '../../src/protocol/roomProtocols.ts';
 import { twoPartyRoomMachine, type TwoPartyRoomEvent } from '../../machines/twoPartyRoomMachine.ts';
 import { createRng } from './rng.ts';
 

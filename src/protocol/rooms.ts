@@ -1,7 +1,7 @@
 /**
  * The two room signaling protocols of protocol.md §5 that are not protoo: the mesh room (the
  * server assigns ids and relays signals) and the two-party room (the WebRTC codelab's
- * `create or join`). Their wire shapes are fixed in machines/roomProtocols.ts: one JSON text
+ * `create or join`). Their wire shapes are fixed in ./roomProtocols.ts: one JSON text
  * frame per message, an object with a literal `type`.
  *
  * Nothing here throws: a frame is either a typed message or an `invalid` result whose reason
@@ -22,7 +22,7 @@ import type {
   TwoPartyClientMessage,
   TwoPartyPayload,
   TwoPartyServerMessage,
-} from '../../machines/roomProtocols.ts';
+} from './roomProtocols.ts';
 import { classify } from './codec.ts';
 import type { WireDirection } from './catalog.ts';
 
