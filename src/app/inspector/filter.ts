@@ -6,10 +6,15 @@
  * @example
  * visibleIndexes(analysis, { ...NO_FILTER, methods: new Set(['join']) }); // Int32Array [1, 2]
  */
-import { KIND_CODE, type SessionAnalysis } from '../../projections/analysis.ts';
-import { TYPE_CODE } from '../../session/SessionLog.ts';
-import { ALL_KINDS, describeRow, rowTone } from '../../views/EventList/rows.ts';
-import type { EventFilter, KindGroup } from '../../views/EventList/types.ts';
+import type { SessionAnalysis } from '../../projections/analysis.ts';
+import {
+  ALL_KINDS,
+  kindGroupOf,
+  rowKindOf,
+  rowTone,
+  searchText,
+} from '../../views/EventList/rows.ts';
+import type { EventFilter } from '../../views/EventList/types.ts';
 
 export type DirectionFilter = 'both' | 'out' | 'in';
 
@@ -52,46 +57,6 @@ export function isNoFilter(f: InspectorFilter): boolean {
   );
 }
 
-/** The kind checkbox an event belongs to (as in the event list). */
-export function kindGroupAt(a: SessionAnalysis, i: number): KindGroup {
-  switch (a.kindCode(i)) {
-    case KIND_CODE.request:
-      return 'request';
-    case KIND_CODE.success:
-    case KIND_CODE.error:
-      return 'response';
-    case KIND_CODE.notification:
-      return 'notification';
-    case KIND_CODE.invalid:
-    case KIND_CODE.binary:
-      return 'broken';
-    case KIND_CODE.none:
-      break;
-    default:
-      // Frames of other protocols (mesh / two-party rooms) read like notifications.
-      return 'notification';
-  }
-  switch (a.log.typeCode(i)) {
-    case TYPE_CODE['ws.open']:
-    case TYPE_CODE['ws.close']:
-    case TYPE_CODE['ws.error']:
-      return 'socket';
-    case TYPE_CODE.pc:
-      return 'pc';
-    default:
-      return 'other';
-  }
-}
-
-/** The text an event is searched in: its row's words plus, for frames and pc events, the raw text. */
-function haystack(a: SessionAnalysis, i: number): string {
-  const row = describeRow(a, i);
-  return [row.method, row.conn, row.kindLabel, row.detail, row.outcome?.text, ...row.marks]
-    .filter((s) => s !== undefined)
-    .join('\n')
-    .toLowerCase();
-}
-
 /** The raw text of an event, for "mentions": a frame's text, else the event as JSON. */
 function rawText(a: SessionAnalysis, i: number): string {
   const text = a.log.frameText(i);
@@ -125,7 +90,7 @@ export function visibleIndexes(a: SessionAnalysis, f: InspectorFilter): Int32Arr
   const quoted = f.mentions?.ids.map((id) => JSON.stringify(id)) ?? null;
   let count = 0;
   for (let i = 0; i < n; i++) {
-    if (!allKinds && !f.kinds.has(kindGroupAt(a, i))) continue;
+    if (!allKinds && !f.kinds.has(kindGroupOf(rowKindOf(a, i)))) continue;
     if (f.dir !== 'both' && log.dir(i) !== f.dir) continue;
     if (connIds !== null && !connIds.has(log.connId(i))) continue;
     if (f.methods !== null) {
@@ -139,7 +104,7 @@ export function visibleIndexes(a: SessionAnalysis, f: InspectorFilter): Int32Arr
     }
     if (needle !== '') {
       const numeric = asNumber !== undefined && (a.id(i) === asNumber || log.seq(i) === asNumber);
-      if (!numeric && !haystack(a, i).includes(needle)) continue;
+      if (!numeric && !searchText(a, i).includes(needle)) continue;
     }
     out[count++] = i;
   }

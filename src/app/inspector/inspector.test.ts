@@ -61,6 +61,15 @@ describe('visibleIndexes', () => {
     expect(problems.map((i) => h.kind(i))).toEqual(expect.arrayContaining(['invalid']));
   });
 
+  it('puts mesh and two-party frames in their own kind, as the event list does', () => {
+    const mesh = fixtureSession('mesh-room');
+    const rooms = [...visibleIndexes(mesh, { ...NO_FILTER, kinds: new Set(['room']) })];
+    expect(rooms.length).toBeGreaterThan(0);
+    for (const i of rooms) expect(mesh.kind(i)).toBe('room');
+    const notifications = visibleIndexes(mesh, { ...NO_FILTER, kinds: new Set(['notification']) });
+    expect(notifications.length).toBe(0);
+  });
+
   it('counts methods most frequent first', () => {
     const counts = methodCounts(a);
     expect(counts[0]?.count).toBeGreaterThanOrEqual(counts[1]?.count ?? 0);

@@ -52,7 +52,8 @@ const KIND_WORDS: Readonly<Record<RowKind, string>> = {
   unknown: 'unknown event type',
 };
 
-function rowKindOf(a: SessionAnalysis, i: number): RowKind {
+/** What the row of event `i` shows in its kind column. */
+export function rowKindOf(a: SessionAnalysis, i: number): RowKind {
   const frameKind = a.kind(i);
   if (frameKind) return frameKind;
   switch (a.log.typeCode(i)) {
@@ -368,7 +369,7 @@ export function describeRow(a: SessionAnalysis, i: number): RowInfo {
 }
 
 /** The words the text filter looks in, for one event (lower-cased). */
-function searchText(a: SessionAnalysis, i: number): string {
+export function searchText(a: SessionAnalysis, i: number): string {
   const row = describeRow(a, i);
   return [row.method, row.conn, row.kindLabel, row.detail, row.outcome?.text, ...row.marks]
     .filter((s) => s !== undefined)
