@@ -9,7 +9,8 @@
 import { describe, it } from 'vitest';
 import { SessionLog } from '../../session/SessionLog.ts';
 import { createNegotiationDriver } from './negotiationDriver.ts';
-import { recordPeerConnection, type RecordedPeerConnection } from './pcRecorder.ts';
+import { perfectNegotiation } from './perfectNegotiation.testkit.ts';
+import { recordPeerConnection } from './pcRecorder.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -19,11 +20,6 @@ async function until(what: string, done: () => boolean, timeoutMs = 5000): Promi
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
-}
-
-interface Message {
-  readonly description?: RTCSessionDescriptionInit;
-  readonly candidate?: RTCIceCandidateInit;
 }
 
 describe('negotiationDriver on a real Chromium glare', () => {
@@ -40,67 +36,10 @@ describe('negotiationDriver on a real Chromium glare', () => {
         p.pc.close();
       }
     });
-    const inboxes = new Map<RecordedPeerConnection, (m: Message) => Promise<void>>();
-    // One delay for every message keeps the channel FIFO; both offers are out before either lands.
-    const send = (to: RecordedPeerConnection, m: Message): void => {
-      setTimeout(
-        () =>
-          void inboxes
-            .get(to)?.(m)
-            .catch(() => undefined),
-        20,
-      );
-    };
-    const perfect = (
-      self: RecordedPeerConnection,
-      other: RecordedPeerConnection,
-      polite: boolean,
-    ) => {
-      const { pc } = self;
-      let makingOffer = false;
-      let ignoreOffer = false;
-      let isSettingRemoteAnswerPending = false;
-      pc.addEventListener('negotiationneeded', () => {
-        void (async () => {
-          try {
-            makingOffer = true;
-            await self.setLocalDescription();
-            const d = pc.localDescription;
-            if (d) send(other, { description: { type: d.type, sdp: d.sdp } });
-          } finally {
-            makingOffer = false;
-          }
-        })();
-      });
-      pc.addEventListener('icecandidate', ({ candidate }) => {
-        if (candidate !== null) send(other, { candidate: candidate.toJSON() });
-      });
-      inboxes.set(self, async ({ description, candidate }) => {
-        if (description) {
-          const readyForOffer =
-            !makingOffer && (pc.signalingState === 'stable' || isSettingRemoteAnswerPending);
-          const offerCollision = description.type === 'offer' && !readyForOffer;
-          ignoreOffer = !polite && offerCollision;
-          if (ignoreOffer) return;
-          isSettingRemoteAnswerPending = description.type === 'answer';
-          await self.setRemoteDescription(description);
-          isSettingRemoteAnswerPending = false;
-          if (description.type === 'offer') {
-            await self.setLocalDescription();
-            const d = pc.localDescription;
-            if (d) send(other, { description: { type: d.type, sdp: d.sdp } });
-          }
-        } else if (candidate) {
-          try {
-            await self.addIceCandidate(candidate);
-          } catch (error) {
-            if (!ignoreOffer) throw error;
-          }
-        }
-      });
-    };
-    perfect(a, b, false);
-    perfect(b, a, true);
+    const glare = perfectNegotiation(a, b);
+    onTestFinished(() => {
+      glare.stop();
+    });
     a.pc.createDataChannel('from-a');
     b.pc.createDataChannel('from-b');
     await until(

@@ -15,6 +15,7 @@ import { describe, it, type ExpectStatic } from 'vitest';
 import { SessionLog } from '../../session/SessionLog.ts';
 import type { PcEvent } from '../../session/events.ts';
 import { createPeerConnectionDriver, type PeerConnectionTrack } from './peerConnectionDriver.ts';
+import { perfectNegotiation } from './perfectNegotiation.testkit.ts';
 import { recordPeerConnection, type RecordedPeerConnection } from './pcRecorder.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -499,78 +500,10 @@ describe.concurrent('peerConnectionMachine replaying real Chromium RTCPeerConnec
     });
     const a = s.peer('A');
     const b = s.peer('B');
-    interface Message {
-      readonly description?: RTCSessionDescriptionInit;
-      readonly candidate?: RTCIceCandidateInit;
-    }
-    const inboxes = new Map<RecordedPeerConnection, (m: Message) => Promise<void>>();
-    // Each side handles its messages one at a time, in order (a FIFO signaling channel, as the
-    // W3C example assumes); an error escaping the example's handler fails the test.
-    const chains = new Map<RecordedPeerConnection, Promise<void>>();
-    const errors: string[] = [];
-    let disposed = false;
+    const glare = perfectNegotiation(a, b);
     onTestFinished(() => {
-      disposed = true;
+      glare.stop();
     });
-    // Both offers are on the wire before either arrives: the messages cross.
-    const send = (to: RecordedPeerConnection, m: Message): void => {
-      setTimeout(() => {
-        const next = (chains.get(to) ?? Promise.resolve())
-          .then(() => inboxes.get(to)?.(m))
-          .catch((error: unknown) => {
-            if (!disposed) errors.push(String(error));
-          });
-        chains.set(to, next);
-      }, 20);
-    };
-    const perfect = (
-      self: RecordedPeerConnection,
-      other: RecordedPeerConnection,
-      polite: boolean,
-    ) => {
-      const { pc } = self;
-      let makingOffer = false;
-      let ignoreOffer = false;
-      let isSettingRemoteAnswerPending = false;
-      pc.addEventListener('negotiationneeded', () => {
-        void (async () => {
-          try {
-            makingOffer = true;
-            await self.setLocalDescription();
-            send(other, { description: localDescription(self) });
-          } finally {
-            makingOffer = false;
-          }
-        })();
-      });
-      pc.addEventListener('icecandidate', ({ candidate }) => {
-        if (candidate !== null) send(other, { candidate: candidate.toJSON() });
-      });
-      inboxes.set(self, async ({ description, candidate }) => {
-        if (description) {
-          const readyForOffer =
-            !makingOffer && (pc.signalingState === 'stable' || isSettingRemoteAnswerPending);
-          const offerCollision = description.type === 'offer' && !readyForOffer;
-          ignoreOffer = !polite && offerCollision;
-          if (ignoreOffer) return;
-          isSettingRemoteAnswerPending = description.type === 'answer';
-          await self.setRemoteDescription(description);
-          isSettingRemoteAnswerPending = false;
-          if (description.type === 'offer') {
-            await self.setLocalDescription();
-            send(other, { description: localDescription(self) });
-          }
-        } else if (candidate) {
-          try {
-            await self.addIceCandidate(candidate);
-          } catch (error) {
-            if (!ignoreOffer) throw error;
-          }
-        }
-      });
-    };
-    perfect(a, b, false);
-    perfect(b, a, true);
     a.pc.createDataChannel('from-a');
     b.pc.createDataChannel('from-b');
     await connected(a, b);
@@ -585,7 +518,7 @@ describe.concurrent('peerConnectionMachine replaying real Chromium RTCPeerConnec
     ]);
     expect(firedSignaling(s, 'A').slice(0, 2)).toEqual(['have-local-offer', 'stable']);
     expectMachineAgrees(expect, s);
-    expect(errors).toEqual([]);
+    expect(glare.errors).toEqual([]);
   });
 
   it('close mid-negotiation: A closes after SLD(offer), before the answer; later SRD(answer) fails', async ({
