@@ -78,7 +78,8 @@ test('the peer connection machine (parallel regions) follows the cursor', async 
       'iceConnection',
       'connection',
     ]);
-    expect(at.edges.length).toBeGreaterThan(0);
+    // Edges are drawn once xyflow has measured the nodes: wait for the frame that draws them.
+    await expect.poll(() => highlighted(el.element()).edges.length).toBeGreaterThan(0);
     seen.push(at.nodes);
     // The highlighted state is visibly marked (accent border, bold).
     const active = el.element().querySelector('.mv-state.is-active');
