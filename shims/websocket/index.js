@@ -11,6 +11,16 @@
 // sees exactly one.
 var CLOSE_AFTER_ERROR_MS = 50;
 
+// A live source records the sockets protoo-client opens for its URL: it registers a factory
+// for that exact URL (src/sources/live/socketRecorder.ts) and the shim calls it instead of
+// the WebSocket constructor, so every reconnection attempt is recorded too.
+var FACTORIES = Symbol.for('signalscope.websocketFactories');
+
+function factoryFor(url) {
+  var map = globalThis[FACTORIES];
+  return map instanceof Map ? map.get(String(url)) : undefined;
+}
+
 function closeEvent(code) {
   var event = new Event('close');
   Object.defineProperties(event, {
@@ -26,7 +36,8 @@ function w3cwebsocket(url, protocols) {
   if (typeof Impl !== 'function') {
     throw new Error('No global WebSocket: signalscope needs Node >= 22 or a browser');
   }
-  var socket = new Impl(url, protocols);
+  var make = factoryFor(url);
+  var socket = typeof make === 'function' ? make(url, protocols) : new Impl(url, protocols);
   var node = typeof process !== 'undefined' && process.versions && process.versions.node;
   if (!node || typeof socket.addEventListener !== 'function') return socket;
   var opened = false;

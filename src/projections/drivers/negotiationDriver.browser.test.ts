@@ -10,7 +10,7 @@ import { describe, it } from 'vitest';
 import { SessionLog } from '../../session/SessionLog.ts';
 import { createNegotiationDriver } from './negotiationDriver.ts';
 import { perfectNegotiation } from './perfectNegotiation.testkit.ts';
-import { recordPeerConnection } from './pcRecorder.ts';
+import { recordPeerConnection } from '../../sources/pcRecorder.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

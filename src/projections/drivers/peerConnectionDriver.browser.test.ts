@@ -16,7 +16,7 @@ import { SessionLog } from '../../session/SessionLog.ts';
 import type { PcEvent } from '../../session/events.ts';
 import { createPeerConnectionDriver, type PeerConnectionTrack } from './peerConnectionDriver.ts';
 import { perfectNegotiation } from './perfectNegotiation.testkit.ts';
-import { recordPeerConnection, type RecordedPeerConnection } from './pcRecorder.ts';
+import { recordPeerConnection, type RecordedPeerConnection } from '../../sources/pcRecorder.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -7,7 +7,7 @@
  * An error escaping the example's message handler is collected in `errors` (a test asserts
  * none) until `stop()`; after it, late messages to closed connections are dropped.
  */
-import type { RecordedPeerConnection } from './pcRecorder.ts';
+import type { RecordedPeerConnection } from '../../sources/pcRecorder.ts';
 
 interface Message {
   readonly description?: RTCSessionDescriptionInit;

@@ -15,7 +15,7 @@
  * The result of a call is logged by the first reaction to its promise, so a state event the
  * browser fires before resolving (the W3C "set the description" steps) comes first in the log.
  */
-import type { SessionLog } from '../../session/SessionLog.ts';
+import type { SessionLog } from '../session/SessionLog.ts';
 
 /** A description as logged: `{ type, sdp }`. */
 export interface LoggedDescription {
@@ -121,6 +121,22 @@ export function recordPeerConnection(
   ];
   for (const [type, listener] of listeners) pc.addEventListener(type, listener);
 
+  // The real methods, bound now: `tapPeerConnection` replaces them on the instance. (The
+  // deprecation is that of the legacy callback overloads; the promise forms are called.)
+  /* eslint-disable @typescript-eslint/no-deprecated */
+  const real = {
+    createOffer: pc.createOffer.bind(pc) as (
+      o?: RTCOfferOptions,
+    ) => Promise<RTCSessionDescriptionInit>,
+    createAnswer: pc.createAnswer.bind(pc) as () => Promise<RTCSessionDescriptionInit>,
+    setLocalDescription: pc.setLocalDescription.bind(pc),
+    setRemoteDescription: pc.setRemoteDescription.bind(pc),
+    addIceCandidate: pc.addIceCandidate.bind(pc),
+    restartIce: pc.restartIce.bind(pc),
+    close: pc.close.bind(pc),
+  };
+  /* eslint-enable @typescript-eslint/no-deprecated */
+
   /** Logs `call` now, runs it, and logs its result when its promise settles. */
   function traced<T>(
     call: string,
@@ -151,30 +167,86 @@ export function recordPeerConnection(
     name,
     pc,
     createOffer: (offerOptions) =>
-      traced('createOffer', offerOptions, () => pc.createOffer(offerOptions), logged),
-    createAnswer: () => traced('createAnswer', undefined, () => pc.createAnswer(), logged),
+      traced('createOffer', offerOptions, () => real.createOffer(offerOptions), logged),
+    createAnswer: () => traced('createAnswer', undefined, () => real.createAnswer(), logged),
     setLocalDescription: (description) =>
       traced('setLocalDescription', description && logged(description), () =>
-        description === undefined ? pc.setLocalDescription() : pc.setLocalDescription(description),
+        description === undefined
+          ? real.setLocalDescription()
+          : real.setLocalDescription(description),
       ),
     setRemoteDescription: (description) =>
       traced('setRemoteDescription', logged(description), () =>
-        pc.setRemoteDescription(description),
+        real.setRemoteDescription(description),
       ),
     addIceCandidate: (candidate) =>
       traced('addIceCandidate', candidate, () =>
-        candidate === null ? pc.addIceCandidate() : pc.addIceCandidate(candidate),
+        candidate === null ? real.addIceCandidate() : real.addIceCandidate(candidate),
       ),
     restartIce: () => {
       append('restartIce');
-      pc.restartIce();
+      real.restartIce();
     },
     close: () => {
       append('close');
-      pc.close();
+      real.close();
     },
     detach: () => {
       for (const [type, listener] of listeners) pc.removeEventListener(type, listener);
     },
   };
+}
+
+/**
+ * Records `pc` in place: its own methods are replaced by the logging ones, so code that holds
+ * the peer connection (mediasoup-client's handler, say) is traced without knowing it.
+ */
+export function tapPeerConnection(
+  log: SessionLog,
+  name: string,
+  pc: RTCPeerConnection,
+  options: RecorderOptions = {},
+): RecordedPeerConnection {
+  const recorded = recordPeerConnection(log, name, pc, options);
+  Object.assign(pc, {
+    createOffer: (o?: RTCOfferOptions) => recorded.createOffer(o),
+    createAnswer: () => recorded.createAnswer(),
+    setLocalDescription: (d?: RTCSessionDescriptionInit) => recorded.setLocalDescription(d),
+    setRemoteDescription: (d: RTCSessionDescriptionInit) => recorded.setRemoteDescription(d),
+    addIceCandidate: (c?: RTCIceCandidateInit | null) => recorded.addIceCandidate(c ?? null),
+    restartIce: () => {
+      recorded.restartIce();
+    },
+    close: () => {
+      recorded.close();
+    },
+  });
+  return recorded;
+}
+
+/**
+ * Runs `create` and returns the RTCPeerConnections it constructed (mediasoup-client makes its
+ * transport's peer connection synchronously inside `createSendTransport`). Outside a browser
+ * (no RTCPeerConnection) it just runs `create`.
+ */
+export function capturePeerConnections<T>(create: () => T): {
+  result: T;
+  created: RTCPeerConnection[];
+} {
+  const g = globalThis as { RTCPeerConnection?: typeof RTCPeerConnection };
+  const Native = g.RTCPeerConnection;
+  const created: RTCPeerConnection[] = [];
+  if (typeof Native !== 'function') return { result: create(), created };
+  class Captured extends Native {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      created.push(this);
+    }
+  }
+  g.RTCPeerConnection = Captured;
+  try {
+    return { result: create(), created };
+  } finally {
+    g.RTCPeerConnection = Native;
+  }
 }
