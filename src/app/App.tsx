@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { nameFromUrl, type FetchLike } from '../sources/captureFile.ts';
 import { formatBytes } from '../views/EventList/format.ts';
 import { DEMO_CAPTURE_URL, DEMO_DESCRIPTION, DEMO_NAME } from './demo.ts';
@@ -10,7 +10,27 @@ import { TopBar, type FileInfo } from './TopBar.tsx';
 import { useCaptureLoader, type LoaderState, type OpenSession } from './useCaptureLoader.ts';
 import { useFileDrop } from './useFileDrop.ts';
 import { useTheme } from './useTheme.ts';
+import { ConnectForm, LiveBar } from './live/LiveBar.tsx';
+import { useLiveSession, useRecord, type LiveRequest } from './live/useLiveSession.ts';
+import { LIVE_MODES, type LiveMode } from '../sources/live/liveSource.ts';
 import './App.css';
+
+/**
+ * The embedded demo room `npm start` runs beside the app (scripts/start.mjs); absent in a
+ * plain build, where the recorded demo opens instead.
+ */
+const DEMO_ROOM_URL: string | undefined =
+  (import.meta.env.VITE_SIGNALSCOPE_DEMO_URL as string | undefined) || undefined;
+
+/** What the address asks to connect to: `?connect=<url>&mode=raw|observer|participant`. */
+export function liveRequestFrom(search: string): LiveRequest | undefined {
+  const params = new URLSearchParams(search);
+  const url = params.get('connect');
+  if (url === null || url === '') return undefined;
+  const m = params.get('mode');
+  const mode: LiveMode = LIVE_MODES.includes(m as LiveMode) ? (m as LiveMode) : 'observer';
+  return { url, mode };
+}
 
 export interface AppProps {
   /** The page's query string (default: `window.location.search`). */
@@ -19,6 +39,8 @@ export interface AppProps {
   readonly demoUrl?: string | null;
   /** Injected in tests; the browser's fetch otherwise. */
   readonly fetchImpl?: FetchLike;
+  /** The live demo room to connect to when the address names nothing (`npm start`'s). */
+  readonly demoRoomUrl?: string | null;
 }
 
 function fileInfo(state: LoaderState): FileInfo | undefined {
@@ -100,8 +122,25 @@ function Loading({
  * The composition root: the top bar, the open session and the list of its events. Opens
  * `?capture=<url>`, else the recorded demo, else shows what to do.
  */
-export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: AppProps) {
+export function App({
+  search,
+  demoUrl = DEMO_CAPTURE_URL ?? null,
+  fetchImpl,
+  demoRoomUrl = DEMO_ROOM_URL ?? null,
+}: AppProps) {
   const { theme, toggle } = useTheme();
+  const pageSearch = search ?? window.location.search;
+  const [liveRequest, setLiveRequest] = useState<LiveRequest | undefined>(() => {
+    const asked = liveRequestFrom(pageSearch);
+    if (asked) return asked;
+    const params = new URLSearchParams(pageSearch);
+    if (params.get('capture') || demoRoomUrl === null) return undefined;
+    return { url: demoRoomUrl, mode: 'observer' };
+  });
+  const [liveStopped, setLiveStopped] = useState(false);
+  const live = useLiveSession(liveStopped ? undefined : liveRequest);
+  const record = useRecord(live);
+  const liveDemo = liveRequest !== undefined && liveRequest.url === demoRoomUrl;
   const loader = useCaptureLoader(fetchImpl);
   const { state, openUrl, openFile: loadFile } = loader;
   // A file the user opened replaces what the address named: its view starts fresh and the
@@ -110,25 +149,47 @@ export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: A
   const openFile = useCallback(
     (file: File) => {
       setFromFile(true);
+      setLiveRequest(undefined);
       loadFile(file);
     },
     [loadFile],
   );
+  const connect = useCallback((url: string, mode: LiveMode) => {
+    setLiveStopped(false);
+    setLiveRequest({ url, mode });
+    const params = new URLSearchParams();
+    params.set('connect', url);
+    params.set('mode', mode);
+    window.history.replaceState(null, '', `?${params.toString()}`);
+  }, []);
+  const [connectOpen, setConnectOpen] = useState(false);
   const dragging = useFileDrop(openFile);
   const [help, setHelp] = useState(false);
   const [demoNoteClosed, setDemoNoteClosed] = useState(false);
 
   // Opens what the address asks for; the cleanup cancels that load (StrictMode's remount
   // cancels and restarts it), never a file the user opened since.
+  const liveAtStart = liveRequest !== undefined;
   useEffect(() => {
+    if (liveAtStart) return undefined;
     const params = new URLSearchParams(search ?? window.location.search);
     const capture = params.get('capture');
     if (capture !== null && capture !== '') return openUrl(capture, nameFromUrl(capture));
     if (demoUrl !== null) return openUrl(demoUrl, DEMO_NAME, { demo: true });
     return undefined;
+    // Only what the address said at the start: a live session replaces it later.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search, demoUrl, openUrl]);
 
-  const info = fileInfo(state);
+  const liveCapture = live?.session.capture;
+  const info = useMemo(
+    () =>
+      liveCapture
+        ? { name: liveCapture.name, header: liveCapture.header, partial: false }
+        : fileInfo(state),
+    [liveCapture, state],
+  );
+  const shown = live ? { status: 'open' as const, session: live.session } : state;
   useEffect(() => {
     document.title = info ? `${info.name} — signalscope` : 'signalscope';
   }, [info?.name, info]);
@@ -140,7 +201,10 @@ export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: A
         theme={theme}
         onToggleTheme={toggle}
         onOpenFile={openFile}
-        {...(state.status === 'open'
+        onConnect={() => {
+          setConnectOpen(!connectOpen);
+        }}
+        {...(shown.status === 'open'
           ? {
               onHelp: () => {
                 setHelp(true);
@@ -148,17 +212,69 @@ export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: A
             }
           : {})}
       />
-      {state.status === 'open' && (
-        <SummaryBar
-          summary={state.session.summary}
-          findings={state.session.findings}
-          machineChecks={state.session.machineChecks}
+      {connectOpen && (
+        <ConnectForm
+          initialUrl={liveRequest?.url ?? demoRoomUrl ?? ''}
+          onConnect={(url, mode) => {
+            setConnectOpen(false);
+            connect(url, mode);
+          }}
         />
       )}
-      {state.status === 'open' && state.session.demo && !demoNoteClosed && (
+      {live && liveRequest && (
+        <LiveBar
+          url={live.source.url}
+          mode={liveRequest.mode}
+          status={live.status}
+          events={live.session.analysis.length}
+          onModeChange={(mode) => {
+            connect(liveRequest.url, mode);
+          }}
+          onRecord={record}
+          onDisconnect={() => {
+            live.source.close();
+          }}
+          onReconnect={() => {
+            setLiveStopped(true);
+            setTimeout(() => {
+              setLiveStopped(false);
+            }, 0);
+          }}
+          onSend={live.send}
+        />
+      )}
+      {live && liveDemo && !demoNoteClosed && (
         <p className="banner banner--info banner--closable" role="note">
           <span>
-            <strong>Recorded demo:</strong> {demoDescription(state.session)} To look at your own
+            <strong>Live demo room:</strong> signalscope is connected as an observer to the demo
+            room server <code>npm start</code> runs beside the app; simulated peers join, produce,
+            speak and leave. Switch the mode to <strong>participant</strong> to produce and consume,
+            use <strong>Send a request…</strong> to talk to the server, or <strong>Record</strong>{' '}
+            the session.
+          </span>
+          <button
+            type="button"
+            className="banner__close"
+            aria-label="Hide this note"
+            onClick={() => {
+              setDemoNoteClosed(true);
+            }}
+          >
+            ×
+          </button>
+        </p>
+      )}
+      {shown.status === 'open' && (
+        <SummaryBar
+          summary={shown.session.summary}
+          findings={shown.session.findings}
+          machineChecks={shown.session.machineChecks}
+        />
+      )}
+      {shown.status === 'open' && shown.session.demo && !demoNoteClosed && (
+        <p className="banner banner--info banner--closable" role="note">
+          <span>
+            <strong>Recorded demo:</strong> {demoDescription(shown.session)} To look at your own
             session, choose <strong>Open capture…</strong>, drop a capture file anywhere on this
             window, or add <code>?capture=&lt;url&gt;</code> to the address.
           </span>
@@ -174,7 +290,7 @@ export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: A
           </button>
         </p>
       )}
-      {state.status === 'open' && (state.session.demo || isExample(search)) && (
+      {shown.status === 'open' && (shown.session.demo || isExample(search)) && (
         <nav className="banner banner--examples" aria-label="Example captures">
           <strong>Examples:</strong>{' '}
           {EXAMPLES.map((e, k) => (
@@ -187,37 +303,40 @@ export function App({ search, demoUrl = DEMO_CAPTURE_URL ?? null, fetchImpl }: A
           ))}
         </nav>
       )}
-      {state.status === 'open' && state.session.partial && (
+      {shown.status === 'open' && shown.session.partial && (
         <p className="banner banner--warning" role="status">
           <strong>Partial:</strong> showing the{' '}
-          {state.session.capture.log.length.toLocaleString('en')} events that could be read;{' '}
-          {state.session.capture.problems.toLocaleString('en')}{' '}
-          {state.session.capture.problems === 1 ? 'line' : 'lines'} of {state.session.capture.name}{' '}
-          could not be read and {state.session.capture.problems === 1 ? 'is' : 'are'} missing.{' '}
+          {shown.session.capture.log.length.toLocaleString('en')} events that could be read;{' '}
+          {shown.session.capture.problems.toLocaleString('en')}{' '}
+          {shown.session.capture.problems === 1 ? 'line' : 'lines'} of {shown.session.capture.name}{' '}
+          could not be read and {shown.session.capture.problems === 1 ? 'is' : 'are'} missing.{' '}
           <button type="button" className="link-button" onClick={loader.showProblems}>
             Show the problems
           </button>
         </p>
       )}
       <main className="app__main">
-        {state.status === 'idle' && <EmptyState />}
-        {state.status === 'loading' && (
+        {!live && state.status === 'idle' && <EmptyState />}
+        {!live && state.status === 'loading' && (
           <Loading
             name={state.name}
             bytesRead={state.progress?.bytesRead ?? 0}
             totalBytes={state.progress?.totalBytes}
           />
         )}
-        {state.status === 'broken' && (
+        {!live && state.status === 'broken' && (
           <BrokenCapturePanel capture={state.capture} onOpenPartial={loader.openPartial} />
         )}
-        {state.status === 'failed' && (
+        {!live && state.status === 'failed' && (
           <LoadFailurePanel title={state.title} message={state.message} />
         )}
-        {state.status === 'open' && (
+        {shown.status === 'open' && (
           <Inspector
-            key={state.session.key}
-            session={state.session}
+            key={shown.session.key}
+            session={shown.session}
+            live={
+              live !== undefined && live.status.phase !== 'closed' && live.status.phase !== 'failed'
+            }
             {...(fromFile ? { search: '' } : search === undefined ? {} : { search })}
             helpOpen={help}
             onHelpOpenChange={setHelp}

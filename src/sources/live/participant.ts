@@ -267,6 +267,7 @@ export function participantRole(options: ParticipantOptions = {}): LiveRole {
         producers: new Map(),
       };
       current = joined;
+      roster.joining();
       const answer = await peer.request('join', {
         displayName,
         device: SIGNALSCOPE_DEVICE,

@@ -46,23 +46,43 @@ export function newPeerId(data: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/** Keeps the set of peers in the room from join's answer and newPeer / peerClosed. */
+/**
+ * Keeps the set of peers in the room from join's answer and newPeer / peerClosed. A
+ * notification can be handled before the code awaiting join's answer runs (both may arrive
+ * in one task), so changes seen since `joining()` are applied again on top of the answer.
+ */
 export class PeerRoster {
   readonly ids = new Set<string>();
+  private sinceJoin: [boolean, string][] = [];
 
+  /** Call when `join` is sent. */
+  joining(): void {
+    this.sinceJoin = [];
+  }
+
+  /** The peers join's answer listed. */
   reset(ids: readonly string[]): void {
     this.ids.clear();
     for (const id of ids) this.ids.add(id);
+    for (const [added, id] of this.sinceJoin) {
+      if (added) this.ids.add(id);
+      else this.ids.delete(id);
+    }
+    this.sinceJoin = [];
   }
 
   notification(method: string, data: unknown): boolean {
     if (method === 'newPeer') {
       const id = newPeerId(data);
-      if (id !== undefined) this.ids.add(id);
+      if (id !== undefined) {
+        this.ids.add(id);
+        this.sinceJoin.push([true, id]);
+      }
       return true;
     }
     if (method === 'peerClosed' && isRecord(data) && typeof data.peerId === 'string') {
       this.ids.delete(data.peerId);
+      this.sinceJoin.push([false, data.peerId]);
       return true;
     }
     return false;
@@ -86,6 +106,7 @@ export function observerRole(displayName = 'signalscope'): LiveRole {
       context.setRole('observer: joining…');
       const caps: unknown = await peer.request('getRouterRtpCapabilities');
       dialect = readRouterCapabilities(caps).dialect;
+      roster.joining();
       const answer: unknown = await peer.request('join', {
         displayName,
         device: SIGNALSCOPE_DEVICE,

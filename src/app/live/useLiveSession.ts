@@ -1,0 +1,212 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { SessionAnalysis } from '../../projections/analysis.ts';
+import { countBySeverity, findings as basicFindings } from '../../projections/findings.ts';
+import { createMachineDrivers } from '../../projections/machineStates.ts';
+import { allFindings } from '../../projections/machineFindings.ts';
+import { summarise } from '../../projections/summary.ts';
+import { newHeader, writeCapture, type CaptureHeader } from '../../session/capture.ts';
+import { SessionLog } from '../../session/SessionLog.ts';
+import {
+  startLive,
+  withPeerId,
+  type LiveMode,
+  type LiveSource,
+  type LiveStatus,
+  type RequestOutcome,
+} from '../../sources/live/liveSource.ts';
+import { participantRole } from '../../sources/live/participant.ts';
+import { observerRole } from '../../sources/live/roles.ts';
+import { MACHINE_CHECK_LIMIT, type OpenSession } from '../useCaptureLoader.ts';
+
+/** How often the views catch up with a growing log (ms). */
+const VIEW_INTERVAL_MS = 100;
+/**
+ * How often findings are recomputed over the whole session (ms). They are a pure function
+ * of the whole log, so the cost grows with it; the interval grows too (see `findingsDue`).
+ */
+const FINDINGS_INTERVAL_MS = 1000;
+
+export interface LiveRequest {
+  readonly url: string;
+  readonly mode: LiveMode;
+}
+
+export interface LiveSession {
+  readonly session: OpenSession;
+  readonly status: LiveStatus;
+  readonly source: LiveSource;
+  /** The session so far as a capture file's text. */
+  readonly capture: () => { name: string; text: string };
+  readonly send: (
+    kind: 'request' | 'notification',
+    method: string,
+    data: unknown,
+  ) => Promise<RequestOutcome>;
+}
+
+let liveKey = 1_000_000;
+
+function roomLabel(url: string): string {
+  try {
+    const u = new URL(url);
+    const room = u.searchParams.get('roomId') ?? u.searchParams.get('room');
+    return `${u.host}${u.pathname === '/' ? '' : u.pathname}${room ? ` · ${room}` : ''}`;
+  } catch {
+    return url;
+  }
+}
+
+function fileStamp(d: Date): string {
+  return d.toISOString().slice(0, 19).replace(/[:T]/g, '-');
+}
+
+/**
+ * Connects a live source and keeps an OpenSession of it that grows: the analysis follows the
+ * log every 100 ms, findings and the summary every second or so. A new request (URL or mode)
+ * closes the old connection; the old log is dropped with it.
+ */
+export function useLiveSession(request: LiveRequest | undefined): LiveSession | undefined {
+  const [state, setState] = useState<LiveSession | undefined>(undefined);
+  const requestKey = request ? `${request.mode} ${request.url}` : '';
+  const requestRef = useRef(request);
+  requestRef.current = request;
+
+  useEffect(() => {
+    const r = requestRef.current;
+    if (!r) {
+      setState(undefined);
+      return undefined;
+    }
+    const url = withPeerId(r.url);
+    const log = new SessionLog();
+    const header: CaptureHeader = newHeader({
+      kind: 'live',
+      url,
+      mode: r.mode,
+      title: roomLabel(url),
+    });
+    const analysis = new SessionAnalysis(log);
+    const key = liveKey++;
+    const name = `live ${roomLabel(url)}`;
+    const capture = {
+      name,
+      origin: { kind: 'url' as const, url },
+      header,
+      log,
+      errors: [],
+      problems: 0,
+      lines: 0,
+      bytes: 0,
+    };
+    const drivers = createMachineDrivers(analysis);
+    let list = basicFindings(analysis);
+    let machineChecks = true;
+    let lastFindings = 0;
+    let findingsCost = 0;
+    let status: LiveStatus = { phase: 'connecting', attempt: 1 };
+    let disposed = false;
+
+    const role =
+      r.mode === 'observer'
+        ? observerRole()
+        : r.mode === 'participant'
+          ? participantRole()
+          : undefined;
+    const source = startLive({
+      url,
+      log,
+      mode: r.mode,
+      ...(role ? { role } : {}),
+      onStatus: (s) => {
+        status = s;
+        schedule();
+      },
+    });
+
+    const snapshot = (): LiveSession => {
+      const session: OpenSession = {
+        capture,
+        analysis,
+        summary: summarise(analysis),
+        findings: countBySeverity(list),
+        findingList: list,
+        drivers: machineChecks ? drivers : undefined,
+        machineChecks,
+        partial: false,
+        demo: false,
+        key,
+      };
+      return {
+        session,
+        status,
+        source,
+        capture: () => ({
+          name: `signalscope-${roomLabel(url).replace(/[^\w.-]+/g, '-')}-${fileStamp(new Date())}.sscap.jsonl`,
+          text: writeCapture(
+            header,
+            Array.from({ length: log.length }, (_, i) => log.get(i)),
+          ),
+        }),
+        send: (kind, method, data) =>
+          kind === 'request' ? source.request(method, data) : source.notify(method, data),
+      };
+    };
+
+    const refresh = () => {
+      timer = undefined;
+      if (disposed) return;
+      analysis.update();
+      const now = performance.now();
+      // Findings cost O(session): wait at least ten times what they took last time.
+      if (now - lastFindings >= Math.max(FINDINGS_INTERVAL_MS, findingsCost * 10)) {
+        const t0 = performance.now();
+        machineChecks = analysis.length <= MACHINE_CHECK_LIMIT;
+        if (machineChecks) drivers.update();
+        list = machineChecks
+          ? allFindings(analysis, analysis.log.endTime, drivers)
+          : basicFindings(analysis);
+        lastFindings = performance.now();
+        findingsCost = lastFindings - t0;
+      }
+      setState(snapshot());
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    function schedule() {
+      if (timer === undefined && !disposed) timer = setTimeout(refresh, VIEW_INTERVAL_MS);
+    }
+    const unsubscribe = log.subscribe(schedule);
+    setState(snapshot());
+
+    return () => {
+      disposed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      unsubscribe();
+      source.close();
+    };
+  }, [requestKey]);
+
+  return state;
+}
+
+/** Sends a text as a file download. */
+export function download(name: string, text: string, type = 'application/x-ndjson'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 10_000);
+}
+
+/** A stable callback that downloads the live session as a capture. */
+export function useRecord(live: LiveSession | undefined): () => void {
+  return useCallback(() => {
+    if (!live) return;
+    const { name, text } = live.capture();
+    download(name, text);
+  }, [live]);
+}
