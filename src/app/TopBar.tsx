@@ -31,9 +31,11 @@ export interface TopBarProps {
   readonly onOpenFile: (file: File) => void;
   /** Shows the keyboard shortcuts (the inspector's help dialog). */
   readonly onHelp?: () => void;
+  /** Opens the form to connect to a live room. */
+  readonly onConnect?: () => void;
 }
 
-export function TopBar({ file, theme, onToggleTheme, onOpenFile, onHelp }: TopBarProps) {
+export function TopBar({ file, theme, onToggleTheme, onOpenFile, onHelp, onConnect }: TopBarProps) {
   const source = describeSource(file?.header);
   return (
     <header className="top-bar">
@@ -57,6 +59,11 @@ export function TopBar({ file, theme, onToggleTheme, onOpenFile, onHelp }: TopBa
           }}
         />
       </label>
+      {onConnect && (
+        <button type="button" className="button" onClick={onConnect}>
+          Connect…
+        </button>
+      )}
       {file && (
         <dl className="file-info" aria-label="Open capture">
           <div>
