@@ -269,6 +269,7 @@ export function App({
           summary={shown.session.summary}
           findings={shown.session.findings}
           machineChecks={shown.session.machineChecks}
+          analysing={shown.session.analysing}
         />
       )}
       {shown.status === 'open' && shown.session.demo && !demoNoteClosed && (

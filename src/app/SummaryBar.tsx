@@ -17,11 +17,14 @@ export function SummaryBar({
   summary,
   findings,
   machineChecks = true,
+  analysing,
 }: {
   summary: SessionSummary;
   findings: Record<Severity, number>;
   /** False when the machines' findings were not computed (a very large session). */
   machineChecks?: boolean;
+  /** The analysis is still under way: how far it got (events). */
+  analysing?: { readonly done: number; readonly total: number } | undefined;
 }) {
   const n = (v: number) => v.toLocaleString('en');
   const items: Item[] = [
@@ -65,17 +68,24 @@ export function SummaryBar({
   if (summary.latency.p50 !== null)
     items.push({ label: 'median latency', value: formatDuration(summary.latency.p50) });
   if (summary.dialect !== 'none') items.push({ label: 'dialect', value: summary.dialect });
-  items.push({
-    label: machineChecks
-      ? 'findings'
-      : 'findings (machine checks skipped for a session this large: run signalscope check)',
-    value: `${plural(findings.error, 'error')} · ${plural(findings.warning, 'warning')}`,
-    ...(findings.error > 0
-      ? { tone: 'error' as const }
-      : findings.warning > 0
-        ? { tone: 'warning' as const }
-        : {}),
-  });
+  if (analysing) {
+    const pct = Math.floor((100 * analysing.done) / Math.max(1, analysing.total));
+    items.push({
+      label: `analysed (${n(analysing.done)} of ${n(analysing.total)} events; findings follow)`,
+      value: `${String(pct)}%`,
+    });
+  } else
+    items.push({
+      label: machineChecks
+        ? 'findings'
+        : 'findings (machine checks skipped for a session this large: run signalscope check)',
+      value: `${plural(findings.error, 'error')} · ${plural(findings.warning, 'warning')}`,
+      ...(findings.error > 0
+        ? { tone: 'error' as const }
+        : findings.warning > 0
+          ? { tone: 'warning' as const }
+          : {}),
+    });
   return (
     <dl className="summary-bar" aria-label="Session summary">
       {items.map((it) => (

@@ -32,6 +32,11 @@ export interface OpenSession {
   readonly demo: boolean;
   /** Changes with every opened capture, to reset views. */
   readonly key: number;
+  /**
+   * While a big capture is still being analysed a slice at a time: how far it got. Findings
+   * and machines come when it is done.
+   */
+  readonly analysing?: { readonly done: number; readonly total: number };
 }
 
 export type LoaderState =
@@ -54,14 +59,114 @@ export type LoaderState =
 
 let nextKey = 1;
 
+/** The cursor and selection a shared link names (`cursor=`, `sel=` seqs). */
+function mustReachSeqs(): number[] {
+  if (typeof window === 'undefined') return [];
+  const p = new URLSearchParams(window.location.search);
+  return ['cursor', 'sel'].flatMap((k) => {
+    const v = Number(p.get(k) ?? NaN);
+    return Number.isInteger(v) && v >= 0 ? [v] : [];
+  });
+}
+
 /**
  * Above this many events the app leaves the machines' findings to `signalscope check`:
  * building every machine of a 230,000-event session took about 5 s, on the main thread.
  */
 export const MACHINE_CHECK_LIMIT = 50_000;
 
-function openSession(capture: LoadedCapture, demo: boolean): OpenSession {
-  const analysis = new SessionAnalysis(capture.log).update();
+/** Events analysed before the first paint of a capture; the rest follows in slices. */
+export const FIRST_SLICE = 4000;
+/** Work per slice (ms), and how often the views catch up while slices run (ms). */
+const SLICE_MS = 12;
+const PUBLISH_MS = 120;
+
+/** The session while its analysis is still under way: no findings or machines yet. */
+function partialSession(
+  capture: LoadedCapture,
+  analysis: SessionAnalysis,
+  demo: boolean,
+  key: number,
+): OpenSession {
+  return {
+    capture,
+    analysis,
+    summary: summarise(analysis),
+    findings: countBySeverity([]),
+    findingList: [],
+    drivers: undefined,
+    machineChecks: false,
+    partial: capture.problems > 0,
+    demo,
+    key,
+    analysing: { done: analysis.length, total: capture.log.length },
+  };
+}
+
+/**
+ * Opens a capture so that its first rows show at once: the first slice is analysed now
+ * (and as far as the address's cursor / selection, so a shared link lands where it
+ * points), the rest in slices of about 12 ms between frames; `publish` gets the session
+ * every ~120 ms and when it is complete. Returns a function that stops the work.
+ */
+function openProgressively(
+  capture: LoadedCapture,
+  demo: boolean,
+  publish: (session: OpenSession) => void,
+  mustReachSeqs: readonly number[] = [],
+): () => void {
+  const log = capture.log;
+  const analysis = new SessionAnalysis(log);
+  let reach = FIRST_SLICE;
+  for (const seq of mustReachSeqs) {
+    const i = log.indexOfSeq(seq);
+    if (i >= 0) reach = Math.max(reach, i + 1);
+  }
+  analysis.update(reach);
+  if (analysis.length >= log.length) {
+    publish(openSession(capture, demo, analysis));
+    return () => undefined;
+  }
+  const key = nextKey++;
+  publish(partialSession(capture, analysis, demo, key));
+  let stopped = false;
+  let lastPublish = performance.now();
+  const channel = new MessageChannel();
+  const slice = () => {
+    if (stopped) return;
+    const t0 = performance.now();
+    while (analysis.length < log.length && performance.now() - t0 < SLICE_MS) {
+      analysis.update(1000);
+    }
+    if (analysis.length >= log.length) {
+      channel.port1.close();
+      publish({ ...openSession(capture, demo, analysis), key });
+      performance.mark('signalscope:session-analysed');
+      return;
+    }
+    if (performance.now() - lastPublish >= PUBLISH_MS) {
+      lastPublish = performance.now();
+      publish(partialSession(capture, analysis, demo, key));
+      // Lets the browser paint what was published before the next slice.
+      setTimeout(slice, 0);
+      return;
+    }
+    channel.port2.postMessage(null);
+  };
+  channel.port1.onmessage = slice;
+  setTimeout(slice, 0);
+  return () => {
+    stopped = true;
+    channel.port1.close();
+  };
+}
+
+function openSession(
+  capture: LoadedCapture,
+  demo: boolean,
+  analysed?: SessionAnalysis,
+): OpenSession {
+  const analysis = (analysed ?? new SessionAnalysis(capture.log)).update();
   const machineChecks = capture.log.length <= MACHINE_CHECK_LIMIT;
   const drivers = machineChecks ? createMachineDrivers(analysis) : undefined;
   const list = drivers ? allFindings(analysis, analysis.log.endTime, drivers) : findings(analysis);
@@ -149,9 +254,19 @@ export function useCaptureLoader(fetchImpl?: FetchLike): CaptureLoader {
             setBrokenIsDemo(demo);
             setState({ status: 'broken', capture, demo });
           } else {
-            const session = openSession(capture, demo);
-            performance.mark('signalscope:session-open');
-            setState({ status: 'open', session });
+            let first = true;
+            const stop = openProgressively(
+              capture,
+              demo,
+              (session) => {
+                if (controller.signal.aborted) return;
+                setState({ status: 'open', session });
+                if (first) performance.mark('signalscope:session-open');
+                first = false;
+              },
+              mustReachSeqs(),
+            );
+            controller.signal.addEventListener('abort', stop);
           }
         },
         (error: unknown) => {

@@ -131,15 +131,18 @@ export class SessionAnalysis {
     this.log = log;
   }
 
-  /** Processes events appended since the last call. */
-  update(): this {
+  /**
+   * Processes events appended since the last call, at most `max` of them (the app opens a
+   * big capture a slice at a time, so the first rows show at once).
+   */
+  update(max = Infinity): this {
     const log = this.log;
-    const end = log.length;
+    const end = Math.min(log.length, this.processed + max);
     if (end > this.processed) {
-      this.kindCol.reserve(end);
-      this.idCol.reserve(end);
-      this.methodCol.reserve(end);
-      this.correlator.reserve(end);
+      this.kindCol.reserve(log.length);
+      this.idCol.reserve(log.length);
+      this.methodCol.reserve(log.length);
+      this.correlator.reserve(log.length);
     }
     for (let i = this.processed; i < end; i++) this.step(i);
     this.processed = end;
@@ -148,6 +151,12 @@ export class SessionAnalysis {
 
   get length(): number {
     return this.processed;
+  }
+
+  /** The session's end as far as it is analysed (the log's end once everything is). */
+  processedEndTime(): number {
+    if (this.processed >= this.log.length) return this.log.endTime;
+    return this.processed === 0 ? 0 : this.log.time(this.processed - 1);
   }
 
   private track(conn: number): ConnTrack {
@@ -381,7 +390,7 @@ export class SessionAnalysis {
   }
 
   /** What became of a request (as of the end of the session). */
-  outcome(i: number, now = this.log.endTime): Outcome | undefined {
+  outcome(i: number, now = this.processedEndTime()): Outcome | undefined {
     if (this.kindCol.get(i) !== KIND_CODE.request) return undefined;
     return this.correlator.outcomeOf(i, now);
   }

@@ -76,18 +76,21 @@ export function initialInspectorState(
   live: boolean,
 ): InspectorState {
   const log = analysis.log;
-  const last = log.length - 1;
+  // Only what is analysed so far (a big capture is analysed a slice at a time).
+  const last = analysis.length - 1;
   const indexOf = (seq: number | null) => {
     if (seq === null) return null;
     const i = log.indexOfSeq(seq);
-    return i >= 0 ? i : null;
+    return i >= 0 && i <= last ? i : null;
   };
   const selected = indexOf(url.selectedSeq);
   const cursor = indexOf(url.cursorSeq) ?? selected ?? last;
   return {
     cursor,
     selected,
-    following: live && url.cursorSeq === null && selected === null,
+    // A session still being analysed grows like a live one: the cursor follows its end.
+    following:
+      (live || analysis.length < log.length) && url.cursorSeq === null && selected === null,
     filter: url.filter,
     view: MAIN_VIEWS.find((v) => v === url.view) ?? 'sequence',
     panel: SIDE_PANELS.find((p) => p === url.panel) ?? 'detail',
