@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { nameFromUrl, type FetchLike } from '../sources/captureFile.ts';
 import { formatBytes } from '../views/EventList/format.ts';
 import { DEMO_CAPTURE_URL, DEMO_DESCRIPTION, DEMO_NAME } from './demo.ts';
@@ -69,6 +69,18 @@ function demoDescription(session: OpenSession): string {
   const d = session.capture.header?.source.description;
   const text = typeof d === 'string' && d !== '' ? d : DEMO_DESCRIPTION;
   return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/** An information banner the user can hide. */
+function ClosableNote({ children, onClose }: { children: ReactNode; onClose: () => void }) {
+  return (
+    <p className="banner banner--info banner--closable" role="note">
+      <span>{children}</span>
+      <button type="button" className="banner__close" aria-label="Hide this note" onClick={onClose}>
+        ×
+      </button>
+    </p>
+  );
 }
 
 function EmptyState() {
@@ -244,25 +256,17 @@ export function App({
         />
       )}
       {live && liveDemo && !demoNoteClosed && (
-        <p className="banner banner--info banner--closable" role="note">
-          <span>
-            <strong>Live demo room:</strong> signalscope is connected as an observer to the demo
-            room server <code>npm start</code> runs beside the app; simulated peers join, produce,
-            speak and leave. Switch the mode to <strong>participant</strong> to produce and consume,
-            use <strong>Send a request…</strong> to talk to the server, or <strong>Record</strong>{' '}
-            the session.
-          </span>
-          <button
-            type="button"
-            className="banner__close"
-            aria-label="Hide this note"
-            onClick={() => {
-              setDemoNoteClosed(true);
-            }}
-          >
-            ×
-          </button>
-        </p>
+        <ClosableNote
+          onClose={() => {
+            setDemoNoteClosed(true);
+          }}
+        >
+          <strong>Live demo room:</strong> signalscope is connected as an observer to the demo room
+          server <code>npm start</code> runs beside the app; simulated peers join, produce, speak
+          and leave. Switch the mode to <strong>participant</strong> to produce and consume, use{' '}
+          <strong>Send a request…</strong> to talk to the server, or <strong>Record</strong> the
+          session.
+        </ClosableNote>
       )}
       {shown.status === 'open' && (
         <SummaryBar
@@ -273,23 +277,15 @@ export function App({
         />
       )}
       {shown.status === 'open' && shown.session.demo && !demoNoteClosed && (
-        <p className="banner banner--info banner--closable" role="note">
-          <span>
-            <strong>Recorded demo:</strong> {demoDescription(shown.session)} To look at your own
-            session, choose <strong>Open capture…</strong>, drop a capture file anywhere on this
-            window, or add <code>?capture=&lt;url&gt;</code> to the address.
-          </span>
-          <button
-            type="button"
-            className="banner__close"
-            aria-label="Hide this note"
-            onClick={() => {
-              setDemoNoteClosed(true);
-            }}
-          >
-            ×
-          </button>
-        </p>
+        <ClosableNote
+          onClose={() => {
+            setDemoNoteClosed(true);
+          }}
+        >
+          <strong>Recorded demo:</strong> {demoDescription(shown.session)} To look at your own
+          session, choose <strong>Open capture…</strong>, drop a capture file anywhere on this
+          window, or add <code>?capture=&lt;url&gt;</code> to the address.
+        </ClosableNote>
       )}
       {shown.status === 'open' && (shown.session.demo || isExample(search)) && (
         <nav className="banner banner--examples" aria-label="Example captures">

@@ -17,6 +17,35 @@ const MODE_TITLES: Record<LiveMode, string> = {
     'participant: a mediasoup-client Device sends synthetic audio and video and consumes the others',
 };
 
+/** The live mode picker, each mode explained in its option's title. */
+function ModeSelect({
+  value,
+  onChange,
+  className,
+}: {
+  value: LiveMode;
+  onChange: (mode: LiveMode) => void;
+  className?: string;
+}) {
+  return (
+    <label className={className}>
+      Mode{' '}
+      <select
+        value={value}
+        onChange={(e) => {
+          onChange(e.currentTarget.value as LiveMode);
+        }}
+      >
+        {LIVE_MODES.map((m) => (
+          <option key={m} value={m} title={MODE_TITLES[m]}>
+            {m}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** The status line: what the connection does, in words. */
 function statusText(status: LiveStatus): { label: string; tone: string; why?: Explanation } {
   switch (status.phase) {
@@ -90,21 +119,7 @@ export function LiveBar({
           {url}
         </code>
         <span className="muted">{events.toLocaleString('en')} events</span>
-        <label className="live-bar__mode">
-          Mode{' '}
-          <select
-            value={mode}
-            onChange={(e) => {
-              onModeChange(e.currentTarget.value as LiveMode);
-            }}
-          >
-            {LIVE_MODES.map((m) => (
-              <option key={m} value={m} title={MODE_TITLES[m]}>
-                {m}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ModeSelect className="live-bar__mode" value={mode} onChange={onModeChange} />
         <button
           type="button"
           className="button"
@@ -338,21 +353,7 @@ export function ConnectForm({
           }}
         />
       </label>
-      <label>
-        Mode{' '}
-        <select
-          value={mode}
-          onChange={(e) => {
-            setMode(e.currentTarget.value as LiveMode);
-          }}
-        >
-          {LIVE_MODES.map((m) => (
-            <option key={m} value={m} title={MODE_TITLES[m]}>
-              {m}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ModeSelect value={mode} onChange={setMode} />
       <button type="submit" className="button button--primary">
         Connect
       </button>
