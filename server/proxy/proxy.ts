@@ -42,8 +42,10 @@ export interface RunningProxy {
   readonly capturePath: string | undefined;
   /** The capture so far: header, log, lines. */
   readonly capture: CaptureRecorder;
-  /** Client connections open now. */
+  /** Client connections open now (or waiting for the target). */
   readonly connections: () => number;
+  /** Taps connected now. */
+  readonly taps: () => number;
   /** Stops listening, closes every client (1001) and its target socket, closes the file. */
   close(): Promise<void>;
 }
@@ -467,6 +469,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     capturePath: recorder.path,
     capture: recorder,
     connections: () => live.size,
+    taps: () => taps.count,
     close(): Promise<void> {
       closed ??= new Promise<void>((resolve) => {
         http.close(() => {

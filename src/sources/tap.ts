@@ -91,6 +91,7 @@ export interface TapConnection {
   readonly header: () => CaptureHeader | undefined;
   /** The first `maxProblems` problems. */
   readonly problems: () => readonly TapProblem[];
+  /** The last status reported, with the counts as they are now. */
   readonly status: () => TapStatus;
 }
 
@@ -191,7 +192,11 @@ export function connectTap(url: string, options: TapOptions): TapConnection {
       lineNo++;
       if (text === '') {
         report(
-          new CaptureFormatError(lineNo, undefined, 'empty line: expected one JSON object per line'),
+          new CaptureFormatError(
+            lineNo,
+            undefined,
+            'empty line: expected one JSON object per line',
+          ),
           text,
         );
         return;
@@ -265,7 +270,11 @@ export function connectTap(url: string, options: TapOptions): TapConnection {
       if (typeof data !== 'string') {
         lineNo++;
         report(
-          new CaptureFormatError(lineNo, undefined, 'expected a text frame with one capture line, found a binary frame'),
+          new CaptureFormatError(
+            lineNo,
+            undefined,
+            'expected a text frame with one capture line, found a binary frame',
+          ),
           '(binary frame)',
         );
         return;
@@ -311,6 +320,6 @@ export function connectTap(url: string, options: TapOptions): TapConnection {
     },
     header: () => header,
     problems: () => kept,
-    status: () => status,
+    status: () => ({ ...status, events: appended, problems: problemCount }),
   };
 }
