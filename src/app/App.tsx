@@ -22,9 +22,14 @@ import './App.css';
 const DEMO_ROOM_URL: string | undefined =
   (import.meta.env.VITE_SIGNALSCOPE_DEMO_URL as string | undefined) || undefined;
 
-/** What the address asks to connect to: `?connect=<url>&mode=raw|observer|participant`. */
+/**
+ * What the address asks to connect to: `?connect=<url>&mode=raw|observer|participant`, or a
+ * recording proxy's tap, `?tap=<url>`.
+ */
 export function liveRequestFrom(search: string): LiveRequest | undefined {
   const params = new URLSearchParams(search);
+  const tap = params.get('tap');
+  if (tap !== null && tap !== '') return { url: tap, mode: 'tap' };
   const url = params.get('connect');
   if (url === null || url === '') return undefined;
   const m = params.get('mode');

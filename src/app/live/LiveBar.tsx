@@ -78,7 +78,8 @@ function safeHref(href: string): string | undefined {
 
 export interface LiveBarProps {
   readonly url: string;
-  readonly mode: LiveMode;
+  /** `tap`: a recording proxy's tap, read-only (no mode, no composer). */
+  readonly mode: LiveMode | 'tap';
   readonly status: LiveStatus;
   readonly onModeChange: (mode: LiveMode) => void;
   readonly onRecord: () => void;
@@ -119,7 +120,11 @@ export function LiveBar({
           {url}
         </code>
         <span className="muted">{events.toLocaleString('en')} events</span>
-        <ModeSelect className="live-bar__mode" value={mode} onChange={onModeChange} />
+        {mode === 'tap' ? (
+          <span className="muted">recording proxy tap</span>
+        ) : (
+          <ModeSelect className="live-bar__mode" value={mode} onChange={onModeChange} />
+        )}
         <button
           type="button"
           className="button"
@@ -128,16 +133,18 @@ export function LiveBar({
         >
           Record ⤓
         </button>
-        <button
-          type="button"
-          className="button"
-          aria-expanded={composer}
-          onClick={() => {
-            setComposer(!composer);
-          }}
-        >
-          Send a request…
-        </button>
+        {mode !== 'tap' && (
+          <button
+            type="button"
+            className="button"
+            aria-expanded={composer}
+            onClick={() => {
+              setComposer(!composer);
+            }}
+          >
+            Send a request…
+          </button>
+        )}
         {down ? (
           <button type="button" className="button" onClick={onReconnect}>
             Reconnect

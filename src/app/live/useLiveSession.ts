@@ -15,6 +15,7 @@ import {
   type RequestOutcome,
 } from '../../sources/live/liveSource.ts';
 import { participantRole } from '../../sources/live/participant.ts';
+import { connectTap, type TapStatus } from '../../sources/tap.ts';
 import { observerRole } from '../../sources/live/roles.ts';
 import { MACHINE_CHECK_LIMIT, type OpenSession } from '../useCaptureLoader.ts';
 
@@ -26,15 +27,24 @@ const VIEW_INTERVAL_MS = 100;
  */
 const FINDINGS_INTERVAL_MS = 1000;
 
+/** A room to join (`?connect=`), or a recording proxy's tap to follow (`?tap=`). */
 export interface LiveRequest {
   readonly url: string;
-  readonly mode: LiveMode;
+  readonly mode: LiveMode | 'tap';
+}
+
+/** What the live bar needs of a source. */
+export interface LiveHandle {
+  readonly url: string;
+  readonly close: () => void;
+  readonly request: LiveSource['request'];
+  readonly notify: LiveSource['notify'];
 }
 
 export interface LiveSession {
   readonly session: OpenSession;
   readonly status: LiveStatus;
-  readonly source: LiveSource;
+  readonly source: LiveHandle;
   /** The session so far as a capture file's text. */
   readonly capture: () => { name: string; text: string };
   readonly send: (
@@ -45,6 +55,71 @@ export interface LiveSession {
 }
 
 let liveKey = 1_000_000;
+
+function startRoom(
+  url: string,
+  mode: LiveMode,
+  log: SessionLog,
+  onStatus: (s: LiveStatus) => void,
+): LiveHandle {
+  const role =
+    mode === 'observer' ? observerRole() : mode === 'participant' ? participantRole() : undefined;
+  return startLive({ url, log, mode, ...(role ? { role } : {}), onStatus });
+}
+
+const READ_ONLY: RequestOutcome = {
+  ok: false,
+  error: 'a tap only shows what the proxy records: send requests from the clients',
+};
+
+/** Follows a recording proxy's tap: every client connection it records, live. */
+function startTap(url: string, log: SessionLog, onStatus: (s: LiveStatus) => void): LiveHandle {
+  const clients = () => log.connections().length;
+  const tap = connectTap(url, {
+    log,
+    onStatus: (t: TapStatus) => {
+      onStatus(liveStatusOfTap(t, clients()));
+    },
+  });
+  return {
+    url,
+    close: () => {
+      tap.close();
+    },
+    request: () => Promise.resolve(READ_ONLY),
+    notify: () => Promise.resolve(READ_ONLY),
+  };
+}
+
+/** A tap's state in the live bar's words. */
+export function liveStatusOfTap(t: TapStatus, clients: number): LiveStatus {
+  switch (t.state) {
+    case 'connecting':
+      return { phase: 'connecting', attempt: t.attempt };
+    case 'open':
+      return {
+        phase: 'open',
+        opens: t.attempt,
+        role: `tap: ${String(clients)} client ${clients === 1 ? 'connection' : 'connections'} recorded by the proxy`,
+      };
+    case 'waiting':
+      return {
+        phase: 'reconnecting',
+        attempt: t.attempt,
+        nextInMs: t.retryInMs ?? 0,
+        explanation: {
+          title: `The tap closed${t.code === undefined ? '' : ` (${String(t.code)})`}: trying again in ${String(Math.round((t.retryInMs ?? 0) / 100) / 10)} s`,
+          detail: t.reason ?? 'Is the proxy still running?',
+        },
+      };
+    case 'stopped':
+      return {
+        phase: 'closed',
+        byServer: t.reason !== undefined,
+        explanation: { title: 'The tap stopped', detail: t.reason ?? 'You closed it.' },
+      };
+  }
+}
 
 function roomLabel(url: string): string {
   try {
@@ -77,7 +152,7 @@ export function useLiveSession(request: LiveRequest | undefined): LiveSession | 
       setState(undefined);
       return undefined;
     }
-    const url = withPeerId(r.url);
+    const url = r.mode === 'tap' ? r.url : withPeerId(r.url);
     const log = new SessionLog();
     const header: CaptureHeader = newHeader({
       kind: 'live',
@@ -106,22 +181,12 @@ export function useLiveSession(request: LiveRequest | undefined): LiveSession | 
     let status: LiveStatus = { phase: 'connecting', attempt: 1 };
     let disposed = false;
 
-    const role =
-      r.mode === 'observer'
-        ? observerRole()
-        : r.mode === 'participant'
-          ? participantRole()
-          : undefined;
-    const source = startLive({
-      url,
-      log,
-      mode: r.mode,
-      ...(role ? { role } : {}),
-      onStatus: (s) => {
-        status = s;
-        schedule();
-      },
-    });
+    const onStatus = (s: LiveStatus) => {
+      status = s;
+      schedule();
+    };
+    const source: LiveHandle =
+      r.mode === 'tap' ? startTap(url, log, onStatus) : startRoom(url, r.mode, log, onStatus);
 
     const snapshot = (): LiveSession => {
       const session: OpenSession = {
