@@ -169,10 +169,41 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const target = parseTarget(options.target);
   const { host, port } = parseListen(options.listen ?? '127.0.0.1:4444');
   const handshakeTimeout = options.handshakeTimeoutMs ?? 10_000;
-  const recorder = new CaptureRecorder({
-    source: { kind: 'proxy', target: target.href, listen: `${host}:${port}` },
-    ...(options.out === undefined ? {} : { path: options.out }),
+  const sockets = new Set<Socket>();
+  const http: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const body = `signalscope recording proxy for ${target.origin}\nPoint WebSocket clients here; the live capture is at ${TAP_PATH}.\n`;
+    res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
+    res.end(req.method === 'HEAD' ? undefined : body);
   });
+  http.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new ProxyConfigError(`--listen: ${host}:${port} is already in use: pick another port`)
+          : error,
+      );
+    });
+    http.listen(port, host, resolve);
+  });
+  const address = http.address() as AddressInfo;
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `ws://${hostPart}:${String(address.port)}`;
+  const recorder = ((): CaptureRecorder => {
+    try {
+      return new CaptureRecorder({
+        source: { kind: 'proxy', target: target.href, listen: `${hostPart}:${address.port}` },
+        ...(options.out === undefined ? {} : { path: options.out }),
+      });
+    } catch (error) {
+      http.close();
+      throw error;
+    }
+  })();
   const taps = new TapServer(recorder, options.tap);
   const names = new ConnNames();
   /** Which subprotocol the target chose for each upgrade request (read by handleProtocols). */
@@ -183,20 +214,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     handleProtocols: (_offered, request) => chosen.get(request) ?? false,
   });
   const live = new Set<{ close(): void }>();
-  const sockets = new Set<Socket>();
 
   const record = (event: Parameters<CaptureRecorder['record']>[0]): SessionEvent =>
     recorder.record(event);
-
-  const http: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const body = `signalscope recording proxy for ${target.origin}\nPoint WebSocket clients here; the live capture is at ${TAP_PATH}.\n`;
-    res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  });
-  http.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
 
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
@@ -446,20 +466,6 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       else record({ type: 'ws.frame', conn, dir, text: bytes.toString('utf8') });
     }
   }
-
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new ProxyConfigError(`--listen: ${host}:${port} is already in use: pick another port`)
-          : error,
-      );
-    });
-    http.listen(port, host, resolve);
-  });
-  const address = http.address() as AddressInfo;
-  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `ws://${hostPart}:${address.port}`;
 
   let closed: Promise<void> | undefined;
   return {
