@@ -3,7 +3,6 @@
  * Peer and a real mediasoup-client Device (FakeHandler) against the server on 127.0.0.1.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Dialect } from './dialect.ts';
 import { startHarness, type Harness } from './harness.ts';
 import type { DemoClient, Received } from './testClient.ts';
 
@@ -22,9 +21,6 @@ const is =
   (method: string, kind: Received['kind'] = 'notification') =>
   (r: Received): boolean =>
     r.kind === kind && r.method === method;
-
-const consumerIdOf = (dialect: Dialect, data: Record<string, unknown>): string =>
-  String(dialect === 'legacy' ? data.id : data.consumerId);
 
 /** Resolves when every newConsumer / newDataConsumer the client got has been answered. */
 async function settled(client: DemoClient, consumers: number, dataConsumers: number) {

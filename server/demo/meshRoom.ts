@@ -8,7 +8,7 @@
  * sends a synthetic offer and two candidates (fixtures/build/room-sdp.ts) to every newcomer,
  * and answers any offer sent to it.
  */
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { candidateLine, endpoint, sdpOf } from '../../fixtures/build/room-sdp.ts';
 import { createRng, type Rng } from '../../fixtures/build/random.ts';
 import { classifyMesh } from '../../src/protocol/rooms.ts';
@@ -85,7 +85,7 @@ export class MeshRoom {
     }
     socket.on('message', (raw, isBinary) => {
       if (isBinary) return;
-      this.#onFrame(id, raw.toString());
+      this.#onFrame(id, textOf(raw));
     });
     socket.on('close', () => {
       if (this.#sockets.get(id) !== socket) return;
@@ -191,4 +191,11 @@ function compareIds(a: MeshPeerId, b: MeshPeerId): number {
     if (d !== 0) return d;
   }
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** A text frame's content (ws hands it over as a Buffer, fragments or an ArrayBuffer). */
+export function textOf(raw: RawData): string {
+  if (Buffer.isBuffer(raw)) return raw.toString('utf8');
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  return Buffer.from(raw).toString('utf8');
 }

@@ -5,6 +5,7 @@
  * both (second) / `full` (any other); `message` frames go to the other client of the room.
  */
 import type { WebSocket } from 'ws';
+import { textOf } from './meshRoom.ts';
 import { ALPHABETS, createRng, type Rng } from '../../fixtures/build/random.ts';
 import { classifyTwoParty } from '../../src/protocol/rooms.ts';
 import type { TwoPartyServerMessage } from '../../src/protocol/roomProtocols.ts';
@@ -41,7 +42,7 @@ export class TwoPartyHub {
     const client: Client = { id: this.#rng.string(20, ALPHABETS.BASE62), socket, room: undefined };
     this.#clients.add(client);
     socket.on('message', (raw, isBinary) => {
-      if (!isBinary) this.#onFrame(client, raw.toString());
+      if (!isBinary) this.#onFrame(client, textOf(raw));
     });
     socket.on('close', () => {
       this.#clients.delete(client);
