@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import protooClient from 'protoo-client';
+import protooClient, { type Peer as ClientPeer } from 'protoo-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket as WsClient, WebSocketServer } from 'ws';
 import { readCaptureText } from '../../src/session/capture.ts';
@@ -52,7 +52,7 @@ async function protoo(): Promise<ProtooTestServer> {
 }
 
 interface Client {
-  peer: protooClient.Peer;
+  peer: ClientPeer;
   events: string[];
   notifications: { method: string; data: unknown }[];
 }
@@ -184,7 +184,14 @@ describe('the recording proxy between protoo-client and protoo-server', () => {
   it('forwards a client close code and reason to the server', async () => {
     const received: { code: number; reason: string }[] = [];
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    cleanups.push(() => new Promise<void>((r) => wss.close(() => r())));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          wss.close(() => {
+            r();
+          });
+        }),
+    );
     wss.on('connection', (s) =>
       s.on('close', (code, reason) => received.push({ code, reason: reason.toString() })),
     );
@@ -281,7 +288,14 @@ describe('the recording proxy between protoo-client and protoo-server', () => {
       );
     });
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise<void>((r) => http.close(() => r())));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) =>
+          http.close(() => {
+            r();
+          }),
+        ),
+    );
     const proxy = await proxyTo(`ws://127.0.0.1:${String((http.address() as AddressInfo).port)}`);
     expect(await handshakeStatus(`${proxy.url}/`, ['protoo'])).toBe(400);
     expect(proxy.capture.log.get(0)).toMatchObject({
@@ -298,7 +312,11 @@ describe('the recording proxy between protoo-client and protoo-server', () => {
     const http = createServer();
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     const port = (http.address() as AddressInfo).port;
-    await new Promise<void>((r) => http.close(() => r()));
+    await new Promise<void>((r) =>
+      http.close(() => {
+        r();
+      }),
+    );
     const proxy = await proxyTo(`ws://127.0.0.1:${String(port)}`);
     expect(await handshakeStatus(`${proxy.url}/`, ['protoo'])).toBe(502);
     expect(proxy.capture.log.get(0)).toMatchObject({
@@ -315,7 +333,14 @@ describe('the recording proxy between protoo-client and protoo-server', () => {
       port: 0,
       handleProtocols: (protocols) => (protocols.has('protoo') ? 'protoo' : false),
     });
-    cleanups.push(() => new Promise<void>((r) => wss.close(() => r())));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          wss.close(() => {
+            r();
+          });
+        }),
+    );
     wss.on('connection', (s, req) => {
       seen.push({ url: req.url, origin: req.headers.origin, protocol: s.protocol });
       // Sent at once: reaches the proxy before or while the client is being accepted.
@@ -397,7 +422,7 @@ async function serverProcess(): Promise<{ process: ChildProcess; port: number }>
   });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening (\d+)/.exec(out);
       if (m) resolve(Number(m[1]));

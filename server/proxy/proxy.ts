@@ -155,8 +155,6 @@ class ConnNames {
   }
 }
 
-type Side = 'client' | 'server' | 'proxy';
-
 /**
  * Starts the proxy and resolves once it listens.
  *

@@ -70,7 +70,7 @@ export class CaptureRecorder {
 
   /** Records one event now: appends it to the log, the file and every tap. Returns it. */
   record(input: RecordInput): SessionEvent {
-    const index = this.log.append({ ...input, t: this.now() } as EventInput);
+    const index = this.log.append({ ...input, t: this.now() });
     const event = this.log.get(index);
     const line = eventToLine(event);
     this.eventLines.push(line);

@@ -139,9 +139,18 @@ describe('the proxy tap', () => {
 
   it('closes a tap that stops reading (1013, said why) without slowing the clients; the tap source reconnects and catches up', async () => {
     const echo = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    cleanups.push(() => new Promise<void>((r) => echo.close(() => r())));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          echo.close(() => {
+            r();
+          });
+        }),
+    );
     echo.on('connection', (s) =>
-      s.on('message', (data, binary) => s.send(data as Buffer, { binary })),
+      s.on('message', (data, binary) => {
+        s.send(data as Buffer, { binary });
+      }),
     );
     await new Promise((r) => echo.once('listening', r));
     const proxy = await startProxy({
@@ -155,7 +164,9 @@ describe('the proxy tap', () => {
     await new Promise((r) => stuck.once('open', r));
     stuck.pause();
     const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-      stuck.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+      stuck.once('close', (code, reason) => {
+        resolve({ code, reason: reason.toString() });
+      }),
     );
     const source = tapInto(proxy.tapUrl);
 

@@ -158,7 +158,7 @@ export function recordingWebSocket(records: ClientSocketRecord[]): typeof WebSoc
       });
     }
 
-    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+    override send(data: Parameters<WebSocket['send']>[0]): void {
       this.record.sent.push(
         typeof data === 'string'
           ? data

@@ -48,7 +48,9 @@ async function fakeTap(
     () =>
       new Promise<void>((r) => {
         for (const c of wss.clients) c.terminate();
-        wss.close(() => r());
+        wss.close(() => {
+          r();
+        });
       }),
   );
   return {
