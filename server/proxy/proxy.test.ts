@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { WebSocket as WsClient, WebSocketServer } from 'ws';
 import { readCaptureText } from '../../src/session/capture.ts';
 import type { SessionEvent, WsFrameEvent } from '../../src/session/events.ts';
 import { startProxy, type RunningProxy } from './proxy.ts';
+import { TEST_CERT, TEST_KEY } from './testCert.ts';
 import {
   recordingWebSocket,
   startProtooServer,
@@ -394,6 +396,62 @@ describe('the recording proxy between protoo-client and protoo-server', () => {
       `base64:${binary.toString('base64')}`,
       text.toString('utf8'),
     ]);
+  });
+});
+
+describe('a wss:// target with a self-signed certificate', () => {
+  it('is refused (502, the reason recorded) unless --insecure, then forwarded', async () => {
+    const https = createHttpsServer({ cert: TEST_CERT, key: TEST_KEY });
+    const wss = new WebSocketServer({
+      server: https,
+      handleProtocols: (protocols) => (protocols.has('protoo') ? 'protoo' : false),
+    });
+    wss.on('connection', (s) => {
+      s.on('message', (data, binary) => {
+        s.send(data as Buffer, { binary });
+      });
+    });
+    await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const c of wss.clients) c.terminate();
+          wss.close();
+          https.close(() => {
+            r();
+          });
+        }),
+    );
+    const target = `wss://127.0.0.1:${String((https.address() as AddressInfo).port)}`;
+
+    const strict = await proxyTo(target, join(dir, 'strict.sscap.jsonl'));
+    expect(await handshakeStatus(`${strict.url}/?peerId=s`, ['protoo'])).toBe(502);
+    expect(strict.capture.log.get(0)).toMatchObject({
+      type: 'ws.error',
+      message: expect.stringMatching(
+        /could not reach the target .*self-signed certificate/,
+      ) as unknown,
+    });
+
+    const insecure = await startProxy({ target, listen: '127.0.0.1:0', insecure: true });
+    cleanups.push(() => insecure.close());
+    const ws = new WsClient(`${insecure.url}/?roomId=r&peerId=tls`, ['protoo']);
+    cleanups.push(() => {
+      ws.close();
+    });
+    const echoed = new Promise<string>((resolve) => {
+      ws.once('message', (data) => {
+        resolve(Buffer.from(data as Buffer).toString('utf8'));
+      });
+    });
+    await new Promise((r) => ws.once('open', r));
+    ws.send('{"request":true,"id":1,"method":"über","data":{}}');
+    expect(await echoed).toBe('{"request":true,"id":1,"method":"über","data":{}}');
+    expect(insecure.capture.log.get(0)).toMatchObject({
+      type: 'ws.open',
+      url: `${target}/?roomId=r&peerId=tls`,
+      protocol: 'protoo',
+    });
   });
 });
 
