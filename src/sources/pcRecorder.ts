@@ -45,6 +45,11 @@ export interface RecorderOptions {
   readonly now?: () => number;
   /** The `conn` field of every event. */
   readonly conn?: string;
+  /**
+   * The clock reading that is `t = 0` (default: the clock when recording starts). A source
+   * that records into a running session passes 0 with the session's own clock.
+   */
+  readonly origin?: number;
 }
 
 function logged(description: RTCSessionDescriptionInit | null): LoggedDescription | undefined {
@@ -74,7 +79,7 @@ export function recordPeerConnection(
   options: RecorderOptions = {},
 ): RecordedPeerConnection {
   const now = options.now ?? (() => performance.now());
-  const start = now();
+  const start = options.origin ?? now();
   const append = (event: string, value?: unknown): void => {
     log.append({
       t: Math.max(0, now() - start),

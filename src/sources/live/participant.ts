@@ -45,8 +45,8 @@ export function syntheticMedia(label = 'signalscope'): ParticipantMedia {
   let timer: ReturnType<typeof setInterval> | undefined;
   const tracks: MediaStreamTrack[] = [];
   return {
-    tracks: async () => {
-      if (tracks.length > 0) return tracks;
+    tracks: () => {
+      if (tracks.length > 0) return Promise.resolve(tracks);
       if (typeof AudioContext === 'function') {
         audio = new AudioContext();
         const osc = audio.createOscillator();
@@ -56,7 +56,9 @@ export function syntheticMedia(label = 'signalscope'): ParticipantMedia {
         osc.frequency.value = 440;
         osc.connect(gain).connect(dest);
         osc.start();
-        await audio.resume().catch(() => undefined);
+        // Without a user gesture the context stays suspended (a silent track) and resume()
+        // only settles after one: never wait for it.
+        void audio.resume().catch(() => undefined);
         tracks.push(...dest.stream.getAudioTracks());
       }
       if (typeof document !== 'undefined') {
@@ -80,7 +82,7 @@ export function syntheticMedia(label = 'signalscope'): ParticipantMedia {
         timer = setInterval(draw, 1000 / 15);
         tracks.push(...canvas.captureStream(15).getVideoTracks());
       }
-      return tracks;
+      return Promise.resolve(tracks);
     },
     stop: () => {
       if (timer !== undefined) clearInterval(timer);
@@ -172,7 +174,7 @@ export function participantRole(options: ParticipantOptions = {}): LiveRole {
     const params = transportOptions(await peer.request('createWebRtcTransport', data));
     pcCount += 1;
     const pcName = `${direction}-pc-${String(pcCount)}`;
-    const recordOptions = { conn: context.conn, now: context.now };
+    const recordOptions = { conn: context.conn, now: context.now, origin: 0 };
     const { result: transport, created } = capturePeerConnections(() =>
       direction === 'send'
         ? device.createSendTransport(params)
