@@ -1,7 +1,11 @@
 /**
  * Which kind of file this is, judged by its content (not its name): signalscope captures,
- * and the formats later importers read (Chrome HAR, webrtc-internals dumps).
+ * and the formats the importers read (Chrome HAR, webrtc-internals dumps).
  */
+import type { ImportedSession } from './formatsImport.ts';
+import { importHar } from './har.ts';
+import { importWebrtcInternals } from './webrtcInternals.ts';
+
 export type FileFormat = 'signalscope-capture' | 'har' | 'webrtc-internals' | 'unknown';
 
 export interface SniffResult {
@@ -42,4 +46,22 @@ export function sniffFormat(head: string): SniffResult {
   }
   const printable = firstLine.slice(0, 40).replace(/[^\x20-\x7e]/g, '?');
   return { format: 'unknown', detail: `not JSON: it starts with "${printable}"` };
+}
+
+/** The formats read by an importer (the whole text at once) rather than line by line. */
+export type ImportFormat = 'har' | 'webrtc-internals';
+
+export function isImportFormat(format: FileFormat): format is ImportFormat {
+  return format === 'har' || format === 'webrtc-internals';
+}
+
+/**
+ * Imports the whole text of a HAR or a webrtc-internals dump. Throws ImportRefusedError when
+ * the file cannot be read at all.
+ *
+ * @example
+ * const session = importText(text, sniffFormat(text).format as ImportFormat, 'room.har');
+ */
+export function importText(text: string, format: ImportFormat, name: string): ImportedSession {
+  return format === 'har' ? importHar(text, { name }) : importWebrtcInternals(text, { name });
 }

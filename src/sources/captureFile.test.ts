@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   CaptureLoadError,
   CaptureRefusedError,
   nameFromUrl,
   readCaptureFile,
+  readCaptureFiles,
   readCaptureStream,
   readCaptureUrl,
   resolveCaptureUrl,
@@ -50,6 +52,10 @@ function chunked(text: string, size: number): ReadableStream<Uint8Array> {
   });
 }
 
+const fixture = (file: string) =>
+  readFileSync(new URL(`../../fixtures/${file}`, import.meta.url), 'utf8');
+
+/** A HAR with no WebSocket entry. */
 const HAR = JSON.stringify(
   {
     log: {
@@ -96,19 +102,86 @@ describe('readCaptureStream', () => {
     expect(result.log.length).toBe(3);
   });
 
-  it('refuses a HAR file with a message that says what it is', async () => {
+  it('imports a HAR: its WebSocket connection, frames and page, saying it was imported', async () => {
+    const text = fixture('imports/legacy-participant-join.har');
+    const result = await readCaptureStream(chunked(text, 4096), undefined, { name: 'join.har' });
+    expect(result.problems).toBe(0);
+    expect(result.header?.source).toMatchObject({ kind: 'har', name: 'join.har', connections: 1 });
+    expect(result.header?.created).toBe('2026-11-22T10:00:00.000Z');
+    expect(result.log.length).toBe(111);
+    expect(result.log.get(0)).toMatchObject({ type: 'ws.open', conn: 'har-1', protocol: 'protoo' });
+    expect(result.log.get(1)).toMatchObject({ type: 'ws.frame', dir: 'in', t: 3.4 });
+    expect(result.imported).toMatchObject({
+      format: 'har',
+      warnings: [],
+      pageUrls: ['https://demo.example.org/?roomId=bnzsceer&peerId=xc24fh03'],
+    });
+    expect(result.lines).toBe(text.split('\n').length - 1);
+    expect(result.bytes).toBe(new TextEncoder().encode(text).length);
+  });
+
+  it('imports a webrtc-internals dump with its stats series', async () => {
+    const text = fixture('imports/legacy-participant-join.webrtc_internals_dump.txt');
+    const result = await readCaptureStream(chunked(text, 1000), undefined);
+    expect(result.header?.source.kind).toBe('webrtc-internals');
+    expect(result.imported?.format).toBe('webrtc-internals');
+    expect(result.imported?.stats.map((s) => s.field)).toEqual([
+      'bytesSent',
+      'dtlsState',
+      'currentRoundTripTime',
+      '[bytesSent_in_bits/s]',
+    ]);
+    const last = result.log.get(result.log.length - 1);
+    expect(last).toMatchObject({ type: 'pc', pc: '4242-1', value: 'connected' });
+  });
+
+  it('reads a malformed HAR as broken: each dropped entry an error with its line and field', async () => {
+    const result = await readCaptureStream(
+      chunked(fixture('imports/malformed.har'), 512),
+      undefined,
+      {
+        maxErrors: 3,
+      },
+    );
+    expect(result.problems).toBe(7);
+    expect(result.errors.map((e) => [e.line, e.field, e.message])).toEqual([
+      [
+        94,
+        'opcode',
+        'line 94, field opcode: HAR entry 1 (_webSocketMessages[1]): "opcode" must be a number, found "1"',
+      ],
+      [
+        98,
+        'type',
+        'line 98, field type: HAR entry 1 (_webSocketMessages[2]): "type" must be "send", "receive" or "error", found "sent"',
+      ],
+      [
+        103,
+        'time',
+        'line 103, field time: HAR entry 1 (_webSocketMessages[3]): "time" must be a number of seconds, found nothing',
+      ],
+    ]);
+    expect(result.log.length).toBe(3);
+  });
+
+  it('refuses a HAR without a WebSocket connection, saying what it is and why', async () => {
     const error = await readCaptureStream(chunked(HAR, 10), undefined).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CaptureRefusedError);
     expect((error as CaptureRefusedError).format).toBe('har');
-    expect((error as Error).message).toMatch(/HTTP Archive \(HAR\)/);
+    expect((error as Error).message).toMatch(
+      /^This HTTP Archive \(HAR\) file cannot be imported: the HAR has 0 entries and none is a WebSocket connection/,
+    );
   });
 
-  it('refuses a webrtc-internals dump and a file that is not JSON', async () => {
+  it('refuses a dump that is cut off, and a file that is not JSON', async () => {
     const dump = await readCaptureStream(
-      chunked('{"getUserMedia":[],"PeerConnections":{}}', 8),
+      chunked('{"getUserMedia":[],"PeerConnections":{', 8),
       undefined,
     ).catch((e: unknown) => e);
     expect((dump as CaptureRefusedError).format).toBe('webrtc-internals');
+    expect((dump as Error).message).toMatch(
+      /^This chrome:\/\/webrtc-internals dump cannot be imported: this webrtc-internals dump is not valid JSON/,
+    );
     const text = await readCaptureStream(chunked('hello world\n', 8), undefined).catch(
       (e: unknown) => e,
     );
@@ -121,9 +194,7 @@ describe('readCaptureStream', () => {
     const endless = new ReadableStream<Uint8Array>({
       pull(controller) {
         pulled++;
-        controller.enqueue(
-          new TextEncoder().encode(pulled === 1 ? HAR.slice(0, -1) : ' '.repeat(1024)),
-        );
+        controller.enqueue(new TextEncoder().encode(pulled === 1 ? 'hello ' : ' '.repeat(1024)));
       },
     });
     await expect(readCaptureStream(endless, undefined)).rejects.toBeInstanceOf(CaptureRefusedError);
@@ -154,6 +225,60 @@ describe('readCaptureFile', () => {
     Object.defineProperty(file, 'stream', { value: undefined });
     const result = await readCaptureFile(file);
     expect(result.log.length).toBe(20);
+  });
+});
+
+describe('readCaptureFiles', () => {
+  const harFile = () => new File([fixture('imports/legacy-participant-join.har')], 'join.har');
+  const dumpFile = () =>
+    new File(
+      [fixture('imports/legacy-participant-join.webrtc_internals_dump.txt')],
+      'webrtc_internals_dump.txt',
+    );
+
+  it('merges a HAR and a dump onto one clock, saying their page is the same', async () => {
+    const seen: LoadProgress[] = [];
+    const result = await readCaptureFiles([harFile(), dumpFile()], {
+      onProgress: (p) => seen.push(p),
+    });
+    expect(result.name).toBe('join.har + webrtc_internals_dump.txt');
+    expect(result.problems).toBe(0);
+    expect(result.header?.source).toMatchObject({ kind: 'merged' });
+    expect(result.log.length).toBe(111 + 34 + 1);
+    expect(result.imported?.format).toBe('merged');
+    expect(result.imported?.matches).toEqual([
+      'join.har: the page https://demo.example.org/?roomId=bnzsceer&peerId=xc24fh03 is the page of peer connections 4242-2, 4242-1 of webrtc_internals_dump.txt',
+    ]);
+    expect(result.imported?.stats).toHaveLength(4);
+    const total = harFile().size + dumpFile().size;
+    expect(result.bytes).toBe(total);
+    expect(seen.at(-1)).toEqual({ bytesRead: total, totalBytes: total });
+  });
+
+  it('merges a capture with its own format errors, naming the file in each', async () => {
+    const lines = capture(4).trimEnd().split('\n');
+    lines[2] = lines[2]?.replace('"dir":"in"', '"dir":"up"') ?? '';
+    const broken = new File([lines.join('\n') + '\n'], 'a.sscap.jsonl');
+    const result = await readCaptureFiles([broken, harFile()]);
+    expect(result.problems).toBe(1);
+    expect(result.errors[0]?.message).toBe(
+      'line 3, field dir: a.sscap.jsonl: expected "in" or "out", found "up"',
+    );
+    expect(result.log.length).toBe(3 + 111);
+  });
+
+  it('refuses the set when one file cannot be read, naming it', async () => {
+    const error = await readCaptureFiles([harFile(), new File(['hello'], 'notes.txt')]).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CaptureRefusedError);
+    expect((error as Error).message).toMatch(/^notes\.txt: This is not a signalscope capture/);
+  });
+
+  it('reads one file as readCaptureFile does', async () => {
+    const result = await readCaptureFiles([harFile()]);
+    expect(result.imported?.format).toBe('har');
+    expect(result.name).toBe('join.har');
   });
 });
 

@@ -1,12 +1,21 @@
 /**
  * Capture I/O: reads a capture from a File or a URL into a session log, streaming. Bytes
  * are decoded chunk by chunk and pushed into the CaptureReader, so a 100 MB file never has
- * to exist as one string. The file's content, not its name, decides what it is: anything
- * that is not a signalscope capture is refused before it is parsed.
+ * to exist as one string. The file's content, not its name, decides what it is: a Chrome
+ * HAR or a webrtc-internals dump is read whole and imported (src/session/har.ts,
+ * webrtcInternals.ts); anything else that is not a signalscope capture is refused before it
+ * is parsed. Several files (`readCaptureFiles`) are merged onto one clock
+ * (src/session/merge.ts).
  */
-import { CaptureReader, type CaptureFormatError, type CaptureHeader } from '../session/capture.ts';
-import { sniffFormat, type FileFormat } from '../session/formats.ts';
-import type { SessionLog } from '../session/SessionLog.ts';
+import { CaptureFormatError, CaptureReader, type CaptureHeader } from '../session/capture.ts';
+import { importText, isImportFormat, sniffFormat, type FileFormat } from '../session/formats.ts';
+import {
+  ImportRefusedError,
+  type ImportExtras,
+  type ImportedSession,
+} from '../session/formatsImport.ts';
+import { mergeSessions, sessionFromCapture, type Renamed } from '../session/merge.ts';
+import { SessionLog } from '../session/SessionLog.ts';
 
 /** How much decoded text to look at before deciding what kind of file this is. */
 const SNIFF_CHARS = 4096;
@@ -26,6 +35,8 @@ export interface LoadOptions {
   readonly signal?: AbortSignal;
   /** Errors kept with their text (the reader still counts the rest). Default 100. */
   readonly maxErrors?: number;
+  /** The file's name, for the header of an imported HAR or dump. */
+  readonly name?: string;
 }
 
 /** A capture as read: the events that could be read, and every problem found. */
@@ -43,6 +54,24 @@ export interface LoadedCapture {
   /** Lines read, header included. */
   readonly lines: number;
   readonly bytes: number;
+  /** Set when the events were imported (a HAR, a dump) or merged from several files. */
+  readonly imported?: ImportedInfo;
+}
+
+/** What an import found besides the events: stats series, warnings, page matches. */
+export interface ImportedInfo {
+  /** `har`, `webrtc-internals`, or `merged` for several files. */
+  readonly format: 'har' | 'webrtc-internals' | 'merged';
+  /** Read with less than full certainty (assumed time zones, unreadable times), in words. */
+  readonly warnings: readonly string[];
+  /** webrtc-internals stats series, per peer connection (for a stats view). */
+  readonly stats: NonNullable<ImportExtras['stats']>;
+  /** Pages the events came from. */
+  readonly pageUrls: readonly string[];
+  /** For a merge: a HAR page that is a dump's page, … */
+  readonly matches: readonly string[];
+  /** For a merge: conn and pc ids renamed because two files used them. */
+  readonly renamed: readonly Renamed[];
 }
 
 /** The file is not a signalscope capture (a HAR, a webrtc-internals dump, something else). */
@@ -61,60 +90,128 @@ export class CaptureLoadError extends Error {
   override readonly name = 'CaptureLoadError';
 }
 
-/** What to tell a person whose file was recognised as something else. */
+/**
+ * What to tell a person whose file could not be opened: not a format signalscope reads, or a
+ * HAR / dump that could not be imported (`detail` says why).
+ */
 export function refusalMessage(format: FileFormat, detail: string): string {
   switch (format) {
     case 'har':
-      return 'This is an HTTP Archive (HAR) file, not a signalscope capture. signalscope cannot import HAR files yet: open a .sscap.jsonl capture instead.';
+      return `This HTTP Archive (HAR) file cannot be imported: ${detail}. Save it from Chrome's Network panel ("Save all as HAR with content") while the WebSocket connection is listed.`;
     case 'webrtc-internals':
-      return 'This is a chrome://webrtc-internals dump, not a signalscope capture. signalscope cannot import webrtc-internals dumps yet: open a .sscap.jsonl capture instead.';
+      return `This chrome://webrtc-internals dump cannot be imported: ${detail}. Download it from chrome://webrtc-internals ("Create a WebRTC-Internals dump").`;
     case 'unknown':
     case 'signalscope-capture':
       return `This is not a signalscope capture: ${detail}. A capture is a JSON Lines file whose first line has "format":"signalscope-capture".`;
   }
 }
 
+type Read = Omit<LoadedCapture, 'name' | 'origin' | 'bytes'>;
+
+/** How many text lines a whole file has (for `lines` of an import). */
+function lineCount(text: string): number {
+  let n = text === '' || text.endsWith('\n') ? 0 : 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** An imported or merged session as a loaded capture: its events in a log, problems as errors. */
+function fromSession(
+  session: ImportedSession,
+  format: ImportedInfo['format'],
+  lines: number,
+  options: LoadOptions,
+  renamed: readonly Renamed[] = [],
+): Read {
+  const log = new SessionLog();
+  for (const e of session.events) log.appendWithSeq(e);
+  const max = options.maxErrors ?? 100;
+  const errors = session.problems.slice(0, max).map((p) => {
+    const line = p.line ?? 1;
+    // A capture's own problem already says "line N, field F: " (after its file's name).
+    const own = `line ${line}${p.field === undefined ? '' : `, field ${p.field}`}: `;
+    return new CaptureFormatError(line, p.field, p.message.replace(own, ''));
+  });
+  return {
+    header: session.header,
+    log,
+    errors,
+    problems: session.problems.length,
+    lines,
+    imported: {
+      format,
+      warnings: session.warnings,
+      stats: session.extras.stats ?? [],
+      pageUrls: session.extras.pageUrls ?? [],
+      matches: session.extras.matches ?? [],
+      renamed,
+    },
+  };
+}
+
 /**
  * Reads decoded text chunks: sniffs the format on the first few kilobytes, then feeds the
- * reader. Throws CaptureRefusedError for other formats.
+ * reader, or (a HAR, a dump) collects the whole text and imports it. Throws
+ * CaptureRefusedError for files it cannot read. `session` is the import (for merging).
  */
 async function readTextChunks(
   chunks: AsyncIterable<string>,
   options: LoadOptions,
-): Promise<Omit<LoadedCapture, 'name' | 'origin' | 'bytes'>> {
+  name: string,
+): Promise<{ read: Read; session: ImportedSession | undefined }> {
   const reader = new CaptureReader(
     options.maxErrors === undefined ? {} : { maxErrors: options.maxErrors },
   );
   let head = '';
-  let sniffed = false;
-  const sniff = () => {
+  let sniffed: FileFormat | undefined;
+  const whole: string[] = [];
+  const sniff = (): FileFormat => {
     const { format, detail } = sniffFormat(head);
-    if (format !== 'signalscope-capture') {
-      throw new CaptureRefusedError(format, refusalMessage(format, detail));
-    }
-    reader.push(head);
+    if (format === 'signalscope-capture') reader.push(head);
+    else if (isImportFormat(format)) whole.push(head);
+    else throw new CaptureRefusedError(format, refusalMessage(format, detail));
     head = '';
+    return format;
   };
   for await (const chunk of chunks) {
     options.signal?.throwIfAborted();
-    if (sniffed) {
-      reader.push(chunk);
-    } else {
+    if (sniffed === 'signalscope-capture') reader.push(chunk);
+    else if (sniffed !== undefined) whole.push(chunk);
+    else {
       head += chunk;
-      if (head.length >= SNIFF_CHARS) {
-        sniff();
-        sniffed = true;
-      }
+      if (head.length >= SNIFF_CHARS) sniffed = sniff();
     }
   }
-  if (!sniffed) sniff();
+  sniffed ??= sniff();
+  if (isImportFormat(sniffed)) {
+    const text = whole.join('');
+    let session: ImportedSession;
+    try {
+      session = importText(text, sniffed, name);
+    } catch (error) {
+      if (error instanceof ImportRefusedError) {
+        throw new CaptureRefusedError(sniffed, refusalMessage(sniffed, error.message));
+      }
+      throw error;
+    }
+    if (session.events.length === 0 && session.problems.length === 0) {
+      throw new CaptureRefusedError(
+        sniffed,
+        refusalMessage(sniffed, session.warnings[0] ?? 'it holds no event'),
+      );
+    }
+    return { read: fromSession(session, sniffed, lineCount(text), options), session };
+  }
   const result = reader.end();
   return {
-    header: result.header,
-    log: result.log,
-    errors: result.errors,
-    problems: reader.problems,
-    lines: result.lines,
+    read: {
+      header: result.header,
+      log: result.log,
+      errors: result.errors,
+      problems: reader.problems,
+      lines: result.lines,
+    },
+    session: undefined,
   };
 }
 
@@ -180,19 +277,14 @@ async function* decodeSlices(blob: Blob, count: (n: number) => void): AsyncGener
   if (rest !== '') yield rest;
 }
 
-/**
- * Reads a capture from a byte stream (the body of a file or a response).
- *
- * @example
- * const capture = await readCaptureStream(response.body, 'demo.sscap.jsonl', undefined);
- */
-export async function readCaptureStream(
+/** Reads a byte stream: the loaded capture, and the imported session when it was a HAR / dump. */
+async function readStream(
   bytes: ReadableStream<Uint8Array>,
   totalBytes: number | undefined,
-  options: LoadOptions = {},
-): Promise<Omit<LoadedCapture, 'name' | 'origin'>> {
+  options: LoadOptions,
+): Promise<{ read: Omit<LoadedCapture, 'name' | 'origin'>; session: ImportedSession | undefined }> {
   const progress = progressReporter(totalBytes, options);
-  const read = await readTextChunks(
+  const { read, session } = await readTextChunks(
     decodeStream(
       bytes,
       (n) => {
@@ -201,12 +293,49 @@ export async function readCaptureStream(
       options.signal,
     ),
     options,
+    options.name ?? 'capture',
   );
-  return { ...read, bytes: progress.finish() };
+  return { read: { ...read, bytes: progress.finish() }, session };
 }
 
 /**
- * Reads a capture the user picked or dropped.
+ * Reads a capture from a byte stream (the body of a file or a response).
+ *
+ * @example
+ * const capture = await readCaptureStream(response.body, undefined, { name: 'demo.sscap.jsonl' });
+ */
+export async function readCaptureStream(
+  bytes: ReadableStream<Uint8Array>,
+  totalBytes: number | undefined,
+  options: LoadOptions = {},
+): Promise<Omit<LoadedCapture, 'name' | 'origin'>> {
+  return (await readStream(bytes, totalBytes, options)).read;
+}
+
+async function readFile(
+  file: File,
+  options: LoadOptions,
+): Promise<{ read: LoadedCapture; session: ImportedSession | undefined }> {
+  const origin = { kind: 'file' } as const;
+  const named = { ...options, name: options.name ?? file.name };
+  // jsdom's Blob has no stream(); slices keep the same chunk-by-chunk reading there.
+  if (typeof (file as Partial<Blob>).stream === 'function') {
+    const { read, session } = await readStream(file.stream(), file.size, named);
+    return { read: { ...read, name: file.name, origin }, session };
+  }
+  const progress = progressReporter(file.size, options);
+  const { read, session } = await readTextChunks(
+    decodeSlices(file, (n) => {
+      progress.add(n);
+    }),
+    options,
+    named.name,
+  );
+  return { read: { ...read, bytes: progress.finish(), name: file.name, origin }, session };
+}
+
+/**
+ * Reads a capture the user picked or dropped: a signalscope capture, a HAR or a dump.
  *
  * @example
  * input.onchange = async () => {
@@ -218,20 +347,73 @@ export async function readCaptureFile(
   file: File,
   options: LoadOptions = {},
 ): Promise<LoadedCapture> {
-  const origin = { kind: 'file' } as const;
-  // jsdom's Blob has no stream(); slices keep the same chunk-by-chunk reading there.
-  if (typeof (file as Partial<Blob>).stream === 'function') {
-    const read = await readCaptureStream(file.stream(), file.size, options);
-    return { ...read, name: file.name, origin };
+  return (await readFile(file, options)).read;
+}
+
+/**
+ * Reads several files, each by its content, and merges them onto one clock (a HAR's
+ * signaling with a dump's peer connections, two captures, …). One file is read as by
+ * `readCaptureFile`. A file that cannot be read refuses the whole set, naming the file.
+ *
+ * @example
+ * const capture = await readCaptureFiles([...input.files]);
+ * capture.imported?.matches; // ['room.har: the page https://… is the page of peer connection 1-1 of dump.txt']
+ */
+export async function readCaptureFiles(
+  files: readonly File[],
+  options: LoadOptions = {},
+): Promise<LoadedCapture> {
+  const [only] = files;
+  if (only === undefined) throw new CaptureLoadError('no file to open');
+  if (files.length === 1) return readCaptureFile(only, options);
+  const total = files.reduce((n, f) => n + f.size, 0);
+  let done = 0;
+  const sessions: ImportedSession[] = [];
+  let lines = 0;
+  for (const file of files) {
+    const onProgress = options.onProgress;
+    const perFile: LoadOptions = {
+      ...options,
+      name: file.name,
+      // Every problem of every file counts: the merge keeps the first maxErrors of them all.
+      maxErrors: Number.POSITIVE_INFINITY,
+      ...(onProgress
+        ? {
+            onProgress: (p: LoadProgress) => {
+              onProgress({ bytesRead: done + p.bytesRead, totalBytes: total });
+            },
+          }
+        : {}),
+    };
+    let loaded: { read: LoadedCapture; session: ImportedSession | undefined };
+    try {
+      loaded = await readFile(file, perFile);
+    } catch (error) {
+      if (error instanceof CaptureRefusedError) {
+        throw new CaptureRefusedError(error.format, `${file.name}: ${error.message}`);
+      }
+      throw error;
+    }
+    done += file.size;
+    lines += loaded.read.lines;
+    sessions.push(
+      loaded.session ??
+        sessionFromCapture(
+          file.name,
+          loaded.read.header,
+          loaded.read.log.events(),
+          loaded.read.errors,
+        ),
+    );
   }
-  const progress = progressReporter(file.size, options);
-  const read = await readTextChunks(
-    decodeSlices(file, (n) => {
-      progress.add(n);
-    }),
-    options,
-  );
-  return { ...read, bytes: progress.finish(), name: file.name, origin };
+  const merged = mergeSessions(sessions);
+  const read = fromSession(merged, 'merged', lines, options, merged.renamed);
+  return {
+    ...read,
+    name: merged.name,
+    origin: { kind: 'file' },
+    bytes: done,
+  };
 }
 
 /** The last path segment of a URL, for display. */
@@ -300,7 +482,7 @@ export async function readCaptureUrl(
   const name = nameFromUrl(url);
   try {
     if (response.body) {
-      const read = await readCaptureStream(response.body, total, options);
+      const read = await readCaptureStream(response.body, total, { ...options, name });
       return { ...read, name, origin };
     }
     const blob = await response.blob();
