@@ -333,6 +333,7 @@ describe('the recording proxy between protoo-client and protoo-server', () => {
     const wss = new WebSocketServer({
       host: '127.0.0.1',
       port: 0,
+      skipUTF8Validation: true,
       handleProtocols: (protocols) => (protocols.has('protoo') ? 'protoo' : false),
     });
     cleanups.push(
@@ -357,6 +358,7 @@ describe('the recording proxy between protoo-client and protoo-server', () => {
     const proxy = await proxyTo(`ws://127.0.0.1:${String((wss.address() as AddressInfo).port)}`);
     const ws = new WsClient(`${proxy.url}/room/x?roomId=a%20b&peerId=z`, ['other', 'protoo'], {
       origin: 'https://app.example',
+      skipUTF8Validation: true,
     });
     const back: { data: Buffer; binary: boolean }[] = [];
     ws.on('message', (data, binary) => back.push({ data: Buffer.from(data as Buffer), binary }));
@@ -367,6 +369,10 @@ describe('the recording proxy between protoo-client and protoo-server', () => {
     ws.send(binary, { binary: true });
     ws.send(text, { binary: false });
     await expect.poll(() => back.length).toBe(3);
+    // A text frame that is not UTF-8 is forwarded as it is, and recorded with its bytes.
+    const broken = Buffer.from([0x7b, 0xc3, 0x28, 0xff, 0x7d]);
+    ws.send(broken, { binary: false });
+    await expect.poll(() => back.length).toBe(4);
     ws.close();
 
     expect(seen).toEqual([
@@ -375,11 +381,13 @@ describe('the recording proxy between protoo-client and protoo-server', () => {
     expect(got).toEqual([
       { data: binary, binary: true },
       { data: text, binary: false },
+      { data: broken, binary: false },
     ]);
     expect(back).toEqual([
       { data: Buffer.from('bienvenue ✓ 🎉'), binary: false },
       { data: binary, binary: true },
       { data: text, binary: false },
+      { data: broken, binary: false },
     ]);
     const events = [...proxy.capture.log.events()];
     expect(events[0]).toMatchObject({
@@ -387,14 +395,23 @@ describe('the recording proxy between protoo-client and protoo-server', () => {
       protocol: 'protoo',
       url: `${proxy.target.replace(/\/$/, '')}/room/x?roomId=a%20b&peerId=z`,
     });
+    const lossy = broken.toString('utf8');
+    expect(lossy).toBe('{\uFFFD(\uFFFD}');
     expect(frames(events, 'c1', 'out')).toEqual([
       `base64:${binary.toString('base64')}`,
       text.toString('utf8'),
+      lossy,
     ]);
     expect(frames(events, 'c1', 'in')).toEqual([
       'bienvenue ✓ 🎉',
       `base64:${binary.toString('base64')}`,
       text.toString('utf8'),
+      lossy,
+    ]);
+    const brokenFrames = events.filter((e) => e.type === 'ws.frame' && e.extra !== undefined);
+    expect(brokenFrames.map((e) => e.extra)).toEqual([
+      { invalidUtf8: true, bytesBase64: broken.toString('base64') },
+      { invalidUtf8: true, bytesBase64: broken.toString('base64') },
     ]);
   });
 });

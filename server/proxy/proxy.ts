@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
+import { isUtf8 } from 'node:buffer';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { SessionEvent } from '../../src/session/events.ts';
 import { CaptureRecorder } from './recorder.ts';
@@ -209,6 +210,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const clients = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
+    // Forward text as it came, even when it is not UTF-8: the proxy is not the one to refuse it.
+    skipUTF8Validation: true,
     handleProtocols: (_offered, request) => chosen.get(request) ?? false,
   });
   const live = new Set<{ close(): void }>();
@@ -261,6 +264,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         ...(origin === undefined ? {} : { origin }),
         rejectUnauthorized: options.insecure !== true,
         perMessageDeflate: false,
+        skipUTF8Validation: true,
         followRedirects: false,
         handshakeTimeout,
       });
@@ -461,7 +465,17 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
 
     function recordFrame(dir: 'in' | 'out', bytes: Buffer, isBinary: boolean): void {
       if (isBinary) record({ type: 'ws.frame', conn, dir, base64: bytes.toString('base64') });
-      else record({ type: 'ws.frame', conn, dir, text: bytes.toString('utf8') });
+      else if (isUtf8(bytes)) record({ type: 'ws.frame', conn, dir, text: bytes.toString('utf8') });
+      else {
+        // Not UTF-8: the text as a decoder shows it, and the exact bytes beside it.
+        record({
+          type: 'ws.frame',
+          conn,
+          dir,
+          text: bytes.toString('utf8'),
+          extra: { invalidUtf8: true, bytesBase64: bytes.toString('base64') },
+        });
+      }
     }
   }
 
