@@ -43,7 +43,7 @@ beforeAll(async () => {
   const options = chromiumLaunchOptions();
   browser = await chromium.launch({
     ...options,
-    args: [...(options.args ?? []), '--autoplay-policy=no-user-gesture-required'],
+    args: [...options.args, '--autoplay-policy=no-user-gesture-required'],
   });
 }, 120_000);
 
@@ -148,12 +148,13 @@ describe('live rooms by URL', () => {
     expect(offered).toBeGreaterThan(0);
     expect(accepted).toBe(offered);
     // The real RTCPeerConnections are traced, each tied to its transport.
-    const pcs = events.filter((e) => e.type === 'pc');
-    const creates = pcs.filter((e) => e.type === 'pc' && e.event === 'create');
-    expect(
-      creates.map((e) => (e.type === 'pc' ? (e.value as { direction: string }).direction : '')),
-    ).toEqual(['send', 'recv']);
-    const names = new Set(pcs.map((e) => (e.type === 'pc' ? e.event : '')));
+    const pcs = events.flatMap((e) => (e.type === 'pc' ? [e] : []));
+    const creates = pcs.filter((e) => e.event === 'create');
+    expect(creates.map((e) => (e.value as { direction: string }).direction)).toEqual([
+      'send',
+      'recv',
+    ]);
+    const names = new Set(pcs.map((e) => e.event));
     for (const n of [
       'createOffer',
       'setLocalDescription',
@@ -221,11 +222,11 @@ function spawnDemoServer(port: number): Promise<ChildProcess> {
   );
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes('demo room')) resolve(child);
     });
-    child.stderr?.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       out += d.toString();
     });
     child.once('exit', (code) => {
