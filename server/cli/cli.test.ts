@@ -195,7 +195,13 @@ describe('bad input never gives a stack trace', () => {
   it('refuses a file that is not a capture, saying what it looks like', async () => {
     const har = join(dir, 'x.har');
     writeFileSync(har, '{"log":{"version":"1.2","creator":{"name":"WebInspector"},"entries":[]}}');
-    expect((await run(['summary', har])).err).toContain('this is an HTTP Archive (HAR)');
+    expect((await run(['summary', har])).err).toContain(
+      'x.har: this is an HTTP Archive (HAR), but it holds no event: the HAR has 0 entries and none is a WebSocket connection',
+    );
+    writeFileSync(har, '{"log":{"version":"1.2","entries":{}}}');
+    expect((await run(['summary', har])).err).toContain(
+      'x.har: this is an HTTP Archive (HAR), but it cannot be imported: not a HAR file: "log.entries" must be an array, found an object',
+    );
     const png = join(dir, 'x.png');
     writeFileSync(png, '\x89PNG\r\n\x1a\n');
     expect((await run(['summary', png])).err).toContain('not JSON: it starts with');
@@ -465,5 +471,141 @@ describe('signalscope check with the machines', () => {
     const { out } = await run(['codes']);
     expect(out).toMatch(/^model-mismatch\s+warning\s/m);
     expect(out).toMatch(/^retries-exhausted\s+error\s/m);
+  });
+});
+
+describe('signalscope with HARs and webrtc-internals dumps', () => {
+  const imports = (file: string) => join(root, 'fixtures/imports', file);
+  const HAR = imports('legacy-participant-join.har');
+  const DUMP = imports('legacy-participant-join.webrtc_internals_dump.txt');
+
+  it('summary reads a HAR by its content, and merges it with a dump', async () => {
+    const har = await run(['summary', '--json', HAR]);
+    expect(har.code).toBe(0);
+    const one = JSON.parse(har.out) as Record<string, unknown>;
+    expect(one).toMatchObject({
+      partial: false,
+      events: 111,
+      connections: 1,
+      frames: 110,
+      imported: { format: 'har', warnings: [], matches: [] },
+    });
+    const both = await run(['summary', '--json', HAR, DUMP]);
+    expect(both.code).toBe(0);
+    expect(JSON.parse(both.out)).toMatchObject({
+      file: `${HAR} + ${DUMP}`,
+      events: 146,
+      connections: 1,
+      imported: {
+        format: 'merged',
+        matches: [
+          'legacy-participant-join.har: the page https://demo.example.org/?roomId=bnzsceer&peerId=xc24fh03 is the page of peer connections 4242-2, 4242-1 of legacy-participant-join.webrtc_internals_dump.txt',
+        ],
+      },
+    });
+    expect(both.err).toContain('is the page of peer connections 4242-2, 4242-1');
+  });
+
+  it("states of the merge: the HAR's protoo peer open, the dump's peer connections connected", async () => {
+    const { code, out } = await run(['states', '--json', HAR, DUMP]);
+    expect(code).toBe(0);
+    const machines = (
+      JSON.parse(out) as {
+        machines: { kind: string; id: string; final: Record<string, unknown> }[];
+      }
+    ).machines;
+    expect(machines.find((m) => m.kind === 'protoo-peer')).toMatchObject({
+      id: 'har-1',
+      final: { state: 'open' },
+    });
+    expect(
+      machines
+        .filter((m) => m.kind === 'peer-connection')
+        .map((m) => [m.id, m.final.connectionState]),
+    ).toEqual([
+      ['4242-2', 'connected'],
+      ['4242-1', 'connected'],
+    ]);
+  });
+
+  it('states of an old-style dump reads its times and warns about the time zone', async () => {
+    const { code, out, err } = await run([
+      'states',
+      imports('old-style.webrtc_internals_dump.txt'),
+    ]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^peer-connection 77-1 {2}\(6 changes\)$/m);
+    expect(out).toMatch(
+      /end {14}signaling stable, gathering complete, ICE connected, connection new/,
+    );
+    expect(err).toContain(
+      'signalscope: warning: 12 update time(s) are local times without a time zone',
+    );
+  });
+
+  it('check names the entry, field and line of a malformed HAR and dump, and --partial reads the rest', async () => {
+    const har = await run(['check', imports('malformed.har')]);
+    expect(har.code).toBe(1);
+    expect(har.out).toContain(
+      'error    capture-format  line 94, field opcode: HAR entry 1 (_webSocketMessages[1]): "opcode" must be a number, found "1"',
+    );
+    const dump = await run(['check', '--json', imports('malformed.webrtc_internals_dump.txt')]);
+    const parsed = JSON.parse(dump.out) as { findings: { message: string }[] };
+    expect(parsed.findings.map((f) => f.message)).toContain(
+      'line 1, field type: PeerConnections["12-1"].updateLog[3]: missing "type"',
+    );
+    const partial = await run(['summary', '--json', '--partial', imports('malformed.har')]);
+    expect(JSON.parse(partial.out)).toMatchObject({ partial: true, skippedLines: 7, events: 3 });
+  });
+
+  it('import writes the merged capture, which reads back with the same events', async () => {
+    const out = join(dir, 'merged.sscap.jsonl');
+    const written = await run(['import', HAR, DUMP, '--out', out]);
+    expect(written.code).toBe(0);
+    expect(written.err).toContain(`signalscope: wrote ${out}: 146 events, secrets redacted`);
+    const text = readFileSync(out, 'utf8');
+    expect(JSON.parse(text.slice(0, text.indexOf('\n')))).toMatchObject({
+      format: 'signalscope-capture',
+      source: { kind: 'merged' },
+    });
+    const again = JSON.parse((await run(['summary', '--json', out])).out) as Record<
+      string,
+      unknown
+    >;
+    const direct = JSON.parse((await run(['summary', '--json', HAR, DUMP])).out) as Record<
+      string,
+      unknown
+    >;
+    for (const key of [
+      'events',
+      'frames',
+      'requests',
+      'answered',
+      'notifications',
+      'connections',
+    ]) {
+      expect(again[key]).toBe(direct[key]);
+    }
+    const stdout = await run(['import', HAR]);
+    expect(stdout.out.split('\n').filter((l) => l !== '')).toHaveLength(112);
+  });
+
+  it('keeps conn ids apart when two files use the same one', async () => {
+    const a = capture('a.sscap.jsonl', SESSION);
+    const { code, out, err } = await run(['states', '--json', a, a]);
+    expect(code).toBe(0);
+    const ids = (JSON.parse(out) as { machines: { kind: string; id: string }[] }).machines
+      .filter((m) => m.kind === 'protoo-peer')
+      .map((m) => m.id);
+    expect(ids).toEqual(['c1', 'c1#2']);
+    expect(err).toContain(
+      'signalscope: a.sscap.jsonl: conn c1 is also in an earlier file: renamed c1#2',
+    );
+  });
+
+  it('--out belongs to import only', async () => {
+    const { code, err } = await run(['summary', HAR, '--out', join(dir, 'x')]);
+    expect(code).toBe(2);
+    expect(err).toContain('--out is an option of import');
   });
 });

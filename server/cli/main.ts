@@ -20,7 +20,8 @@ import {
 } from '../../src/projections/machineStates.ts';
 import { summarise, type SessionSummary } from '../../src/projections/summary.ts';
 import { exportCaptureLines } from '../../src/session/redact.ts';
-import { loadSessionFile, UserError, type Loaded } from './load.ts';
+import { createWriteStream } from 'node:fs';
+import { loadSessionFiles, UserError, type Loaded } from './load.ts';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -31,25 +32,31 @@ export interface Io {
 const USAGE = `signalscope — inspect WebRTC signaling captures
 
 Usage:
-  signalscope summary [--json] [--partial] FILE   counts of events, frames, requests, outcomes, methods
-  signalscope check [--json] [--partial] [--min-severity error|warning|info] FILE
+  signalscope summary [--json] [--partial] FILE...  counts of events, frames, requests, outcomes, methods
+  signalscope check [--json] [--partial] [--min-severity error|warning|info] FILE...
                                                   findings (code, seq, message); exit 1 when any is an error
-  signalscope states [--json] [--partial] FILE    every machine the capture drives and its state
+  signalscope states [--json] [--partial] FILE... every machine the capture drives and its state
                                                   changes (seq, state): protoo peer per protoo
                                                   connection, peer connection per pc, perfect
                                                   negotiation per pc that is not a mediasoup
                                                   transport's, mediasoup room client, mesh-room
                                                   page and two-party client per connection
-  signalscope export [--keep-secrets] [--partial] FILE
+  signalscope export [--keep-secrets] [--partial] FILE...
                                                   the capture on standard output, secrets redacted
                                                   (URL parameters and data fields named secret,
                                                   token, password, throttleSecret, e2eKey…)
+  signalscope import [--keep-secrets] [--partial] FILE... [--out CAPTURE]
+                                                  HARs, webrtc-internals dumps and captures merged
+                                                  into one capture, written to CAPTURE (default
+                                                  standard output), secrets redacted as by export
   signalscope codes [--json]                      every finding code with its severity and meaning
   signalscope help
 
-FILE is a signalscope capture (docs/capture-format.md), or - for standard input; the kind
-of file is judged by its content. A capture with format errors is refused, naming line and
-field; --partial reads the lines that could be read and says so.
+FILE is a signalscope capture (docs/capture-format.md), a Chrome DevTools HAR, a
+chrome://webrtc-internals dump, or - for standard input; the kind of file is judged by its
+content. Several FILEs are merged onto one clock (a HAR's signaling with a dump's peer
+connections). A file with format errors is refused, naming line and field (and entry for a
+HAR or a dump); --partial reads what could be read and says so.
 
 Exit status: 0 ok, 1 check found an error, 2 the file or the command line is unusable.
 `;
@@ -60,7 +67,8 @@ interface Args {
   partial: boolean;
   keepSecrets: boolean;
   minSeverity: Severity;
-  file: string | undefined;
+  files: string[];
+  out: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -70,7 +78,8 @@ function parseArgs(argv: readonly string[]): Args {
     partial: false,
     keepSecrets: false,
     minSeverity: 'info',
-    file: undefined,
+    files: [],
+    out: undefined,
   };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k] ?? '';
@@ -85,11 +94,14 @@ function parseArgs(argv: readonly string[]): Args {
         );
       }
       args.minSeverity = v;
+    } else if (a === '--out') {
+      const v = argv[++k];
+      if (v === undefined || v === '') throw new UserError('--out takes a file name');
+      args.out = v;
     } else if (a === '-h' || a === '--help') args.command = 'help';
     else if (a.startsWith('--')) throw new UserError(`unknown option ${a}`);
     else if (args.command === undefined) args.command = a;
-    else if (args.file === undefined) args.file = a;
-    else throw new UserError(`unexpected argument "${a}": give one FILE`);
+    else args.files.push(a);
   }
   return args;
 }
@@ -116,11 +128,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'summary':
       case 'check':
       case 'states':
-      case 'export': {
-        if (args.file === undefined) throw new UserError(`${args.command} needs a FILE`);
-        const loaded = await loadSessionFile(args.file, io.stdin);
+      case 'export':
+      case 'import': {
+        if (args.files.length === 0) throw new UserError(`${args.command} needs a FILE`);
+        if (args.out !== undefined && args.command !== 'import') {
+          throw new UserError('--out is an option of import');
+        }
+        const loaded = await loadSessionFiles(args.files, io.stdin);
+        reportImport(loaded, io);
         if (args.command === 'summary') return summary(args, loaded, io);
         if (args.command === 'export') return exportCapture(args, loaded, io);
+        if (args.command === 'import') return importCapture(args, loaded, io);
         if (args.command === 'states') return states(args, loaded, io);
         return check(args, loaded, io);
       }
@@ -138,6 +156,19 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     );
     return 70;
   }
+}
+
+/** What an import read with less than full certainty, and what a merge noticed: on stderr. */
+function reportImport(loaded: Loaded, io: Io): void {
+  const info = loaded.imported;
+  if (!info) return;
+  for (const m of info.matches) io.stderr(`signalscope: ${printable(m)}\n`);
+  for (const r of info.renamed) {
+    io.stderr(
+      `signalscope: ${printable(r.part)}: ${r.kind} ${printable(r.from)} is also in an earlier file: renamed ${printable(r.to)}\n`,
+    );
+  }
+  for (const w of info.warnings) io.stderr(`signalscope: warning: ${printable(w)}\n`);
 }
 
 function refuse(loaded: Loaded, io: Io): number {
@@ -158,6 +189,16 @@ function summary(args: Args, loaded: Loaded, io: Io): number {
     file: loaded.path,
     partial: loaded.partial,
     ...(loaded.partial ? { skippedLines: loaded.errors.length } : {}),
+    ...(loaded.imported
+      ? {
+          imported: {
+            format: loaded.imported.format,
+            warnings: loaded.imported.warnings,
+            matches: loaded.imported.matches,
+            renamed: loaded.imported.renamed,
+          },
+        }
+      : {}),
     ...s,
   };
   if (args.json) {
@@ -412,6 +453,36 @@ function describeState(kind: MachineKind, state: MachineEntry['initial']): strin
     case 'two-party-room':
       return describeTwoParty(state as TwoPartyRoomStateView);
   }
+}
+
+/** Writes the imported (and merged) session as a capture, to --out or standard output. */
+async function importCapture(args: Args, loaded: Loaded, io: Io): Promise<number> {
+  if (loaded.partial && !args.partial) return refuse(loaded, io);
+  if (!loaded.header) throw new UserError(`${loaded.path}: no capture header to write`);
+  const lines = exportCaptureLines(loaded.header, loaded.log.events(), {
+    keepSecrets: args.keepSecrets,
+  });
+  if (args.out === undefined || args.out === '-') {
+    for (const line of lines) io.stdout(line);
+    return 0;
+  }
+  const out = createWriteStream(args.out);
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => undefined);
+  try {
+    for (const line of lines) {
+      if (!out.write(line)) await Promise.race([new Promise((r) => out.once('drain', r)), failed]);
+    }
+    await Promise.race([new Promise<void>((r) => out.end(r)), failed]);
+  } catch (error) {
+    throw new UserError(
+      `${args.out}: cannot write it (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  io.stderr(
+    `signalscope: wrote ${args.out}: ${loaded.log.length} events${args.keepSecrets ? '' : ', secrets redacted'}\n`,
+  );
+  return 0;
 }
 
 function exportCapture(args: Args, loaded: Loaded, io: Io): number {

@@ -9,7 +9,7 @@
  * that had to be assumed) are `warnings`: the session is complete, the warning says how far
  * to trust it.
  */
-import type { CaptureHeader } from './capture.ts';
+import { CaptureFormatError, type CaptureHeader } from './capture.ts';
 import type { EventInput, SessionEvent } from './events.ts';
 
 /** One entry an importer could not read and dropped; the rest of the file was read. */
@@ -291,4 +291,20 @@ export function finishTimed(timed: readonly Timed[]): { created: number; events:
     t: Math.round((x.abs - created) * 1000) / 1000,
   }));
   return { created, events };
+}
+
+/**
+ * The first `max` problems as CaptureFormatErrors (line and field named), as a capture's own
+ * problems are reported. A line that could not be located reads as line 1.
+ */
+export function problemErrors(
+  problems: readonly ImportProblem[],
+  max = Number.POSITIVE_INFINITY,
+): CaptureFormatError[] {
+  return problems.slice(0, max).map((p) => {
+    const line = p.line ?? 1;
+    // A capture's own problem already says "line N, field F: " (after its file's name).
+    const own = `line ${line}${p.field === undefined ? '' : `, field ${p.field}`}: `;
+    return new CaptureFormatError(line, p.field, p.message.replace(own, ''));
+  });
 }

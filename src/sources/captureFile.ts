@@ -11,6 +11,7 @@ import { CaptureFormatError, CaptureReader, type CaptureHeader } from '../sessio
 import { importText, isImportFormat, sniffFormat, type FileFormat } from '../session/formats.ts';
 import {
   ImportRefusedError,
+  problemErrors,
   type ImportExtras,
   type ImportedSession,
 } from '../session/formatsImport.ts';
@@ -125,13 +126,7 @@ function fromSession(
 ): Read {
   const log = new SessionLog();
   for (const e of session.events) log.appendWithSeq(e);
-  const max = options.maxErrors ?? 100;
-  const errors = session.problems.slice(0, max).map((p) => {
-    const line = p.line ?? 1;
-    // A capture's own problem already says "line N, field F: " (after its file's name).
-    const own = `line ${line}${p.field === undefined ? '' : `, field ${p.field}`}: `;
-    return new CaptureFormatError(line, p.field, p.message.replace(own, ''));
-  });
+  const errors = problemErrors(session.problems, options.maxErrors ?? 100);
   return {
     header: session.header,
     log,
