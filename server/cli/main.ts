@@ -138,7 +138,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         reportImport(loaded, io);
         if (args.command === 'summary') return summary(args, loaded, io);
         if (args.command === 'export') return exportCapture(args, loaded, io);
-        if (args.command === 'import') return importCapture(args, loaded, io);
+        if (args.command === 'import') return await importCapture(args, loaded, io);
         if (args.command === 'states') return states(args, loaded, io);
         return check(args, loaded, io);
       }
