@@ -4,6 +4,9 @@ import userEvent from '@testing-library/user-event';
 import { App } from './App.tsx';
 import { captureText, sampleEvents } from '../views/EventList/sampleSession.ts';
 import type { FetchLike } from '../sources/captureFile.ts';
+import joinHar from '../../fixtures/imports/legacy-participant-join.har?raw';
+import joinDump from '../../fixtures/imports/legacy-participant-join.webrtc_internals_dump.txt?raw';
+import malformedHar from '../../fixtures/imports/malformed.har?raw';
 
 afterEach(() => {
   cleanup();
@@ -23,6 +26,14 @@ function brokenText(): string {
   return lines.join('\n') + '\n';
 }
 
+const IMPORTS: Record<string, string> = {
+  'legacy-participant-join.har': joinHar,
+  'legacy-participant-join.webrtc_internals_dump.txt': joinDump,
+  'malformed.har': malformedHar,
+};
+const imported = (name: string) => IMPORTS[name] ?? '';
+
+/** A HAR with no WebSocket entry. */
 const HAR = JSON.stringify({
   log: { version: '1.2', creator: { name: 'WebInspector', version: '537.36' }, entries: [] },
 });
@@ -90,17 +101,41 @@ describe('App', () => {
     expect(screen.getByRole('alert')).toBeDefined();
   });
 
-  it('refuses a HAR file with a clear message', async () => {
+  it('refuses a HAR without a WebSocket connection, saying why', async () => {
     const { user, input } = renderApp();
     await user.upload(input, file(HAR, 'session.har'));
     const panel = await screen.findByRole('alert');
     expect(
-      within(panel).getByRole('heading', { name: 'session.har is not a signalscope capture' }),
+      within(panel).getByRole('heading', { name: 'session.har: this HAR could not be imported' }),
     ).toBeDefined();
     expect(panel.textContent).toMatch(
-      /This is an HTTP Archive \(HAR\) file, not a signalscope capture/,
+      /This HTTP Archive \(HAR\) file cannot be imported: the HAR has 0 entries and none is a WebSocket connection/,
     );
     expect(screen.queryByRole('grid')).toBeNull();
+  });
+
+  it('opens a HAR and a webrtc-internals dump picked together, merged on one clock', async () => {
+    const { user, input } = renderApp();
+    await user.upload(input, [
+      file(imported('legacy-participant-join.har'), 'join.har'),
+      file(imported('legacy-participant-join.webrtc_internals_dump.txt'), 'dump.txt'),
+    ]);
+    const grid = await screen.findByRole('grid', { name: 'Sequence diagram' });
+    expect(grid.getAttribute('aria-rowcount')).toBe('146');
+    expect(screen.getByText('join.har + dump.txt')).toBeDefined();
+    expect(screen.getByText('merged · join.har (har) + dump.txt (webrtc-internals)')).toBeDefined();
+  });
+
+  it('lists the dropped entries of a malformed HAR by entry, field and line', async () => {
+    const { user, input } = renderApp();
+    await user.upload(input, file(imported('malformed.har'), 'bad.har'));
+    const panel = await screen.findByRole('alert');
+    expect(panel.textContent).toContain(
+      'line 94, field opcode: HAR entry 1 (_webSocketMessages[1]): "opcode" must be a number, found "1"',
+    );
+    expect(
+      within(panel).getByRole('button', { name: /Open the 3 events that could be read/ }),
+    ).toBeDefined();
   });
 
   it('opens ?capture=<url>', async () => {
@@ -181,6 +216,20 @@ describe('App', () => {
     expect(screen.queryByText('Drop a capture to open it')).toBeNull();
     await screen.findByRole('grid', { name: 'Sequence diagram' });
     expect(screen.getByText('dropped.sscap.jsonl')).toBeDefined();
+  });
+
+  it('opens every file dropped together', async () => {
+    renderApp();
+    const files = [
+      file(imported('legacy-participant-join.webrtc_internals_dump.txt'), 'dump.txt'),
+      file(imported('legacy-participant-join.har'), 'join.har'),
+    ];
+    const dataTransfer = { types: ['Files'], files, dropEffect: 'none' };
+    fireEvent(window, Object.assign(createEvent.dragEnter(window), { dataTransfer }));
+    fireEvent(window, Object.assign(createEvent.drop(window), { dataTransfer }));
+    const grid = await screen.findByRole('grid', { name: 'Sequence diagram' });
+    expect(grid.getAttribute('aria-rowcount')).toBe('146');
+    expect(screen.getByText('dump.txt + join.har')).toBeDefined();
   });
 
   it('switches between light and dark', async () => {

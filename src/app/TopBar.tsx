@@ -28,7 +28,8 @@ export interface TopBarProps {
   readonly file: FileInfo | undefined;
   readonly theme: Theme;
   readonly onToggleTheme: () => void;
-  readonly onOpenFile: (file: File) => void;
+  /** One file, or several picked together (merged onto one clock). */
+  readonly onOpenFile: (files: readonly File[]) => void;
   /** Shows the keyboard shortcuts (the inspector's help dialog). */
   readonly onHelp?: () => void;
   /** Opens the form to connect to a live room. */
@@ -47,13 +48,15 @@ export function TopBar({ file, theme, onToggleTheme, onOpenFile, onHelp, onConne
       </div>
       <label className="button button--primary">
         Open capture…
-        {/* No accept filter: the content decides what a file is, not its name. */}
+        {/* No accept filter: the content decides what a file is, not its name (captures,
+            HARs, webrtc-internals dumps saved as .txt, …). Several files open merged. */}
         <input
           type="file"
+          multiple
           className="visually-hidden"
           onChange={(e) => {
-            const f = e.currentTarget.files?.[0];
-            if (f) onOpenFile(f);
+            const files = [...(e.currentTarget.files ?? [])];
+            if (files.length > 0) onOpenFile(files);
             // Lets the same file be picked again after it changed on disk.
             e.currentTarget.value = '';
           }}

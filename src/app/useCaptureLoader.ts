@@ -7,7 +7,7 @@ import { summarise, type SessionSummary } from '../projections/summary.ts';
 import {
   CaptureLoadError,
   CaptureRefusedError,
-  readCaptureFile,
+  readCaptureFiles,
   readCaptureUrl,
   resolveCaptureUrl,
   type FetchLike,
@@ -186,10 +186,20 @@ function openSession(
 
 function failure(name: string, error: unknown): LoaderState {
   if (error instanceof CaptureRefusedError) {
+    // A HAR or a dump was recognised but could not be imported: say that, not "not a capture".
+    const what =
+      error.format === 'har'
+        ? 'HAR'
+        : error.format === 'webrtc-internals'
+          ? 'webrtc-internals dump'
+          : undefined;
     return {
       status: 'failed',
       name,
-      title: `${name} is not a signalscope capture`,
+      title:
+        what === undefined
+          ? `${name} is not a signalscope capture`
+          : `${name}: this ${what} could not be imported`,
       message: error.message,
     };
   }
@@ -202,7 +212,8 @@ export interface CaptureLoader {
   readonly state: LoaderState;
   /** The last broken capture, while its readable part is open as partial. */
   readonly brokenCapture: LoadedCapture | undefined;
-  readonly openFile: (file: File) => void;
+  /** Opens a capture, a HAR or a webrtc-internals dump; several files merge onto one clock. */
+  readonly openFile: (files: File | readonly File[]) => void;
   /**
    * Opens a URL as given in `?capture=` (resolved against the page; http, https, blob).
    * Returns a function that cancels this load if it is still under way.
@@ -282,8 +293,11 @@ export function useCaptureLoader(fetchImpl?: FetchLike): CaptureLoader {
   );
 
   const openFile = useCallback(
-    (file: File) => {
-      run(file.name, false, (options) => readCaptureFile(file, options));
+    (files: File | readonly File[]) => {
+      const list = files instanceof File ? [files] : files;
+      if (list.length === 0) return;
+      const name = list.map((f) => f.name).join(' + ');
+      run(name, false, (options) => readCaptureFiles(list, options));
     },
     [run],
   );

@@ -5,15 +5,15 @@ function hasFiles(e: DragEvent): boolean {
 }
 
 /**
- * Files dropped anywhere on the window. `dragging` is true while files are dragged over it,
- * for the drop overlay.
+ * Files dropped anywhere on the window, all of them (a HAR and a dump dropped together are
+ * opened together). `dragging` is true while files are dragged over it, for the drop overlay.
  */
-export function useFileDrop(onFile: (file: File) => void): boolean {
+export function useFileDrop(onFiles: (files: readonly File[]) => void): boolean {
   const [dragging, setDragging] = useState(false);
-  const onFileRef = useRef(onFile);
+  const onFilesRef = useRef(onFiles);
   useEffect(() => {
-    onFileRef.current = onFile;
-  }, [onFile]);
+    onFilesRef.current = onFiles;
+  }, [onFiles]);
 
   useEffect(() => {
     // dragenter / dragleave fire for every child crossed; count them to know when it left.
@@ -39,8 +39,8 @@ export function useFileDrop(onFile: (file: File) => void): boolean {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      const file = e.dataTransfer?.files[0];
-      if (file) onFileRef.current(file);
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (files.length > 0) onFilesRef.current(files);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);

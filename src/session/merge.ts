@@ -236,7 +236,7 @@ export function mergeSessions(
     {
       kind: 'merged',
       name,
-      title: `merged: ${parts.map((p) => `${p.name} (${p.header.source.kind})`).join(' + ')}`,
+      title: parts.map((p) => `${p.name} (${p.header.source.kind})`).join(' + '),
       parts: partsInfo,
       ...(pageUrls[0] === undefined ? {} : { url: pageUrls[0] }),
     },
