@@ -86,12 +86,14 @@ interface Outcome {
   readonly producers: { id: string; kind: string | null; scores: readonly number[] }[];
   readonly consumers: {
     id: string;
+    kind: string | null;
     peerId: string | null;
     producerId: string | null;
     state: string;
     paused: boolean;
     closed: boolean;
     score: number | null;
+    producerScore: number | null;
   }[];
 }
 
@@ -116,12 +118,14 @@ function outcomeOf(text: string): Outcome {
     producers: valuesOf(room.producers).map((p) => ({ id: p.id, kind: p.kind, scores: p.scores })),
     consumers: valuesOf(room.consumers).map((c) => ({
       id: c.id,
+      kind: c.kind,
       peerId: c.peerId,
       producerId: c.producerId,
       state: c.state,
       paused: c.paused,
       closed: c.closed,
       score: c.score,
+      producerScore: c.producerScore,
     })),
   };
 }
@@ -134,7 +138,10 @@ function mediaFlows(o: Outcome, otherPeer: string): boolean {
     o.producers.length === 2 &&
     o.producers.every((p) => p.scores.some((s) => s > 0)) &&
     consumers.length === 2 &&
-    consumers.every((c) => c.state === 'accepted' && !c.paused && (c.score ?? 0) > 0)
+    consumers.every(
+      (c) =>
+        c.state === 'accepted' && !c.paused && (c.score ?? 0) > 0 && (c.producerScore ?? 0) > 0,
+    )
   );
 }
 
@@ -197,16 +204,52 @@ describe.skipIf(impossible !== undefined)('participants in a real mediasoup SFU 
     ]);
     // Her producers: audio and video, each scored above 0 by the SFU (producerScore).
     expect(outcome.producers.map((p) => p.kind).sort()).toEqual(['audio', 'video']);
-    for (const p of outcome.producers) expect(Math.max(...p.scores)).toBeGreaterThan(0);
-    // The consumers of Bob's producers: accepted (newConsumer answered ok), resumed, scored.
+    expect(
+      outcome.producers
+        .map((p) => [
+          p.kind,
+          p.scores.some((score) => score > 0)
+            ? 'scored'
+            : `no producerScore above 0 (${JSON.stringify(p.scores)})`,
+        ])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    ).toEqual([
+      ['audio', 'scored'],
+      ['video', 'scored'],
+    ]);
+    // The consumers of Bob's producers: accepted (newConsumer answered ok), resumed, scored
+    // above 0, and Bob's producer behind each scored above 0 too (its media arrives).
     const fromBob = outcome.consumers.filter((c) => c.peerId === 'bob');
-    expect(fromBob).toHaveLength(2);
-    for (const c of fromBob) {
-      expect(c.state).toBe('accepted');
-      expect(c.paused).toBe(false);
-      expect(c.closed).toBe(false);
-      expect(c.score).toBeGreaterThan(0);
-    }
+    expect(
+      fromBob
+        .map((c) => ({
+          kind: c.kind,
+          state: c.state,
+          paused: c.paused,
+          closed: c.closed,
+          scoredAbove0: (c.score ?? 0) > 0,
+          // consumerScore's producerScore: Bob's media reaches the SFU for this consumer
+          producerScoredAbove0: (c.producerScore ?? 0) > 0,
+        }))
+        .sort((a, b) => String(a.kind).localeCompare(String(b.kind))),
+    ).toEqual([
+      {
+        kind: 'audio',
+        state: 'accepted',
+        paused: false,
+        closed: false,
+        scoredAbove0: true,
+        producerScoredAbove0: true,
+      },
+      {
+        kind: 'video',
+        state: 'accepted',
+        paused: false,
+        closed: false,
+        scoredAbove0: true,
+        producerScoredAbove0: true,
+      },
+    ]);
 
     // They are Bob's real producers: his own capture names the same ids.
     const bobs = outcomeOf((await record(bob)).text);
