@@ -18,6 +18,7 @@ const BENCHMARKS = [
   'machine-stepper',
   'room-graph-layout',
   'inspector-open',
+  'live-flood',
 ];
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));

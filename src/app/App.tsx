@@ -164,7 +164,7 @@ export function App({
   // address stops naming the old capture.
   const [fromFile, setFromFile] = useState(false);
   const openFile = useCallback(
-    (file: File) => {
+    (file: File | readonly File[]) => {
       setFromFile(true);
       setLiveRequest(undefined);
       loadFile(file);

@@ -220,6 +220,7 @@ export function useLiveSession(request: LiveRequest | undefined): LiveSession | 
     const refresh = () => {
       timer = undefined;
       if (disposed) return;
+      const r0 = performance.now();
       analysis.update();
       const now = performance.now();
       // Findings cost O(session): wait at least ten times what they took last time.
@@ -232,8 +233,11 @@ export function useLiveSession(request: LiveRequest | undefined): LiveSession | 
           : basicFindings(analysis);
         lastFindings = performance.now();
         findingsCost = lastFindings - t0;
+        performance.measure('signalscope:live-findings', { start: t0, end: lastFindings });
       }
-      setState(snapshot());
+      const next = snapshot();
+      performance.measure('signalscope:live-refresh', { start: r0 });
+      setState(next);
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
     function schedule() {

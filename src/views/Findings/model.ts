@@ -3,6 +3,7 @@
  * one code, free text), the two orders (log order, or most severe first) and which finding
  * the cursor has reached. No React, no DOM.
  */
+import { formatCount } from '../shared/format.ts';
 import { FINDING_CODES, type Finding, type Severity } from '../../projections/findings.ts';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -194,7 +195,7 @@ export function rowOfEvent(findings: readonly Finding[], rows: Int32Array, index
 
 /** "3 errors", "1 warning", "2 info". */
 export function severityCountLabel(severity: Severity, n: number): string {
-  const count = n.toLocaleString('en');
+  const count = formatCount(n);
   if (severity === 'info') return `${count} info`;
   return `${count} ${severity}${n === 1 ? '' : 's'}`;
 }

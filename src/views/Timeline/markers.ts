@@ -8,6 +8,7 @@ import type { Finding, Severity } from '../../projections/findings.ts';
 import type { WsCloseEvent } from '../../session/events.ts';
 import { TYPE_CODE } from '../../session/SessionLog.ts';
 import { fractionOf, type TimeAxis } from './model.ts';
+import { formatCount } from '../shared/format.ts';
 
 export type MarkerKind =
   | 'join'
@@ -71,7 +72,7 @@ function rank(m: Marker): number {
   return m.kind === 'finding' ? SEVERITY_RANK[m.severity ?? 'info'] : KIND_RANK[m.kind];
 }
 
-const fmt = (n: number) => n.toLocaleString('en');
+const fmt = formatCount;
 
 /** Event markers found so far in one analysis, and what the scan needs to carry on. */
 interface EventScan {
@@ -236,7 +237,12 @@ export function collectMarkers(
   for (const f of ordered) {
     if (f.index < 0 || f.index >= n) continue;
     for (let m = events[e]; m !== undefined && m.index <= f.index; m = events[++e]) out.push(m);
-    out.push(findingMarker(f, log.seq(f.index)));
+    let marker = findingMarkers.get(f);
+    if (!marker) {
+      marker = findingMarker(f, log.seq(f.index));
+      findingMarkers.set(f, marker);
+    }
+    out.push(marker);
   }
   for (; e < events.length; e++) {
     const m = events[e];
@@ -244,6 +250,9 @@ export function collectMarkers(
   }
   return out;
 }
+
+/** Each finding's marker, made once: a live session re-collects markers every update. */
+const findingMarkers = new WeakMap<Finding, Marker>();
 
 function findingMarker(f: Finding, seq: number): Marker {
   return {

@@ -8,6 +8,7 @@
  * drawn at the latest time seen so far, so the strip, the histogram and replay never run
  * backwards and every event keeps its place in log order.
  */
+import { formatCount } from '../shared/format.ts';
 
 /** Replay speeds offered (issue 4: 0.25x–16x). */
 export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16] as const;
@@ -343,7 +344,7 @@ export function formatDurationShort(ms: number): string {
   return `${sign}${Math.floor(total / 3600)} h ${Math.floor(total / 60) % 60} min`;
 }
 
-const count = (n: number) => n.toLocaleString('en');
+const count = formatCount;
 
 /**
  * The handle's `aria-valuetext`: "seq 120 of 3,999, 12.3 s" (of the last seq, the slider's
