@@ -15,6 +15,15 @@ try {
   process.exit(1);
 }
 
+// mediasoup's worker for server/sfu and e2e/sfu (the real SFU): built once from the installed
+// mediasoup's sources against Debian's libraries into ~/.cache/signalscope (minutes the first
+// time, ~0.1 s after). Where the build is impossible it says why and those tests skip with
+// that reason; a failed build makes them fail, naming the command to run.
+console.log('\n── mediasoup worker ──');
+spawnSync(process.execPath, [new URL('./build-mediasoup-worker.mjs', import.meta.url).pathname], {
+  stdio: 'inherit',
+});
+
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
 const outDir = new URL('../.vitest/', import.meta.url).pathname;
 mkdirSync(outDir, { recursive: true });

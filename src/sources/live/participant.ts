@@ -39,27 +39,56 @@ export interface ParticipantOptions {
   readonly data?: boolean;
 }
 
-/** An oscillator through WebAudio and a canvas with a moving bar, both live tracks. */
+/** The microphone, when the page may not start audio by itself (no user gesture yet). */
+async function microphone(): Promise<MediaStream | undefined> {
+  if (typeof navigator === 'undefined' || !('mediaDevices' in navigator)) return undefined;
+  try {
+    return await navigator.mediaDevices.getUserMedia({ audio: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An oscillator through WebAudio and a canvas with a moving bar, both live tracks. A page
+ * opened without a user gesture cannot start WebAudio: then the microphone stands in (the
+ * browser asks), or, refused, the oscillator starts on the first click.
+ */
 export function syntheticMedia(label = 'signalscope'): ParticipantMedia {
   let audio: AudioContext | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
   const tracks: MediaStreamTrack[] = [];
   return {
-    tracks: () => {
-      if (tracks.length > 0) return Promise.resolve(tracks);
+    tracks: async () => {
+      if (tracks.length > 0) return tracks;
       if (typeof AudioContext === 'function') {
-        audio = new AudioContext();
-        const osc = audio.createOscillator();
-        const gain = audio.createGain();
+        const ctx = new AudioContext();
+        audio = ctx;
+        const osc = ctx.createOscillator();
+        const gain = ctx.createGain();
         gain.gain.value = 0.05;
-        const dest = audio.createMediaStreamDestination();
+        const dest = ctx.createMediaStreamDestination();
         osc.frequency.value = 440;
         osc.connect(gain).connect(dest);
         osc.start();
-        // Without a user gesture the context stays suspended (a silent track) and resume()
-        // only settles after one: never wait for it.
-        void audio.resume().catch(() => undefined);
-        tracks.push(...dest.stream.getAudioTracks());
+        // Without a user gesture the context stays suspended and its track sends no RTP
+        // (the SFU never scores it); resume() only settles after a gesture, so wait briefly.
+        await Promise.race([
+          ctx.resume().catch(() => undefined),
+          new Promise((r) => setTimeout(r, 300)),
+        ]);
+        const mic = (ctx.state as string) === 'running' ? undefined : await microphone();
+        if (mic) {
+          tracks.push(...mic.getAudioTracks());
+        } else {
+          tracks.push(...dest.stream.getAudioTracks());
+          if ((ctx.state as string) !== 'running') {
+            // Silent until the first click or key press on the page.
+            const wake = () => void ctx.resume().catch(() => undefined);
+            window.addEventListener('pointerdown', wake, { once: true });
+            window.addEventListener('keydown', wake, { once: true });
+          }
+        }
       }
       if (typeof document !== 'undefined') {
         const canvas = document.createElement('canvas');
@@ -82,7 +111,7 @@ export function syntheticMedia(label = 'signalscope'): ParticipantMedia {
         timer = setInterval(draw, 1000 / 15);
         tracks.push(...canvas.captureStream(15).getVideoTracks());
       }
-      return Promise.resolve(tracks);
+      return tracks;
     },
     stop: () => {
       if (timer !== undefined) clearInterval(timer);
