@@ -185,8 +185,23 @@ export function useLiveSession(request: LiveRequest | undefined): LiveSession | 
       status = s;
       schedule();
     };
-    const source: LiveHandle =
-      r.mode === 'tap' ? startTap(url, log, onStatus) : startRoom(url, r.mode, log, onStatus);
+    // Started after the commit: React's StrictMode mounts, unmounts and mounts again at
+    // once in development, and a socket opened by the first mount would reach the server
+    // (which, for a fixed peerId, then closes the older connection).
+    let started: LiveHandle | undefined;
+    const startTimer = setTimeout(() => {
+      if (disposed) return;
+      started =
+        r.mode === 'tap' ? startTap(url, log, onStatus) : startRoom(url, r.mode, log, onStatus);
+    }, 0);
+    const notYet = (): Promise<RequestOutcome> =>
+      Promise.resolve({ ok: false, error: 'not connected yet' });
+    const source: LiveHandle = {
+      url,
+      close: () => started?.close(),
+      request: (method, data) => (started ? started.request(method, data) : notYet()),
+      notify: (method, data) => (started ? started.notify(method, data) : notYet()),
+    };
 
     const snapshot = (): LiveSession => {
       const session: OpenSession = {
@@ -248,6 +263,7 @@ export function useLiveSession(request: LiveRequest | undefined): LiveSession | 
 
     return () => {
       disposed = true;
+      clearTimeout(startTimer);
       if (timer !== undefined) clearTimeout(timer);
       unsubscribe();
       source.close();
