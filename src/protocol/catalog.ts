@@ -826,6 +826,42 @@ const ENTRIES: readonly MethodEntry[] = [
       }),
     ),
   }),
+  // signalscope's own demo room server (server/demo, docs/demo-server.md) speaks two methods
+  // of its own in both dialects, for teaching and tests.
+  ...(['legacy', 'new'] as const).flatMap((dialect) => [
+    entry({
+      method: 'demoFlood',
+      dialect,
+      direction: 's2c',
+      kind: 'notification',
+      description:
+        "signalscope's demo room server only: one notification of a flood its fault switch started (perSecond for a while), numbered by seq so that a lost one shows.",
+      data: obj(
+        req('floodId', 'number'),
+        req('seq', 'number'),
+        req('total', 'number'),
+        req('perSecond', 'number'),
+      ),
+    }),
+    entry({
+      method: 'signalscope.fault',
+      dialect,
+      direction: 'c2s',
+      kind: 'request',
+      description:
+        "signalscope's demo room server only: sets fault switches for this room (delay, drop or reject a method; close with 4000; drop the socket; flood notifications) and answers the rules in force. See docs/demo-server.md.",
+      data: obj(
+        opt('delay', 'object'),
+        opt('drop', 'object'),
+        opt('reject', 'object'),
+        opt('close', 'object'),
+        opt('dropSocket', 'object'),
+        opt('flood', 'object'),
+        opt('clear', 'boolean'),
+      ),
+      response: obj(req('roomId', 'string'), req('rules', 'array'), req('performed', 'array')),
+    }),
+  ]),
 ];
 
 // ── freezing and indexes ────────────────────────────────────────────────────
