@@ -101,11 +101,11 @@ async function main() {
     }
     const caughtUpMs = Date.now() - t0;
     const floodEnd = await page.evaluate(() => performance.now());
-    const longtasks = await page.evaluate(
+    const timed = await page.evaluate(
       ([from, to]) =>
         (window as unknown as { __longtasks: [number, number][] }).__longtasks
           .filter(([start]) => start >= from && start <= to)
-          .map(([, d]) => d),
+          .map(([start, d]): [number, number] => [start - from, d]),
       [floodStart, floodEnd] as const,
     );
     const measures = await page.evaluate(() => {
@@ -120,7 +120,10 @@ async function main() {
       return max;
     });
     log(`app work: ${JSON.stringify(measures)}`);
-    log(`long tasks: ${longtasks.map((d) => Math.round(d)).join(' ')}`);
+    log(
+      `long tasks (ms after the flood's start: duration): ${timed.map(([at, d]) => `${String(Math.round(at))}: ${String(Math.round(d))}`).join(', ')}`,
+    );
+    const longtasks = timed.map(([, d]) => d);
     log('recording…');
     const r0 = Date.now();
     const [download] = await Promise.all([
