@@ -260,18 +260,6 @@ async function* decodeStream(
   }
 }
 
-/** Files up to this size are read whole rather than streamed. */
-const WHOLE_FILE_BYTES = 128 * 1024 * 1024;
-
-/** A text in slices of 1 Mi characters (the reader takes any cut). */
-async function* textSlices(text: string): AsyncGenerator<string> {
-  for (let start = 0; start < text.length; start += SLICE_CHARS) {
-    yield text.slice(start, start + SLICE_CHARS);
-  }
-  await Promise.resolve();
-}
-const SLICE_CHARS = 1 << 20;
-
 /** Yields decoded text from a Blob without `stream()`, one slice at a time. */
 async function* decodeSlices(blob: Blob, count: (n: number) => void): AsyncGenerator<string> {
   const decoder = new TextDecoder();
@@ -325,15 +313,6 @@ async function readFile(
 ): Promise<{ read: LoadedCapture; session: ImportedSession | undefined }> {
   const origin = { kind: 'file' } as const;
   const named = { ...options, name: options.name ?? file.name };
-  // A file that fits comfortably in memory is read whole: the browser decodes it natively
-  // in one go, which took 290 → ~? ms off a 37 MiB capture compared with a stream of chunks.
-  if (file.size <= WHOLE_FILE_BYTES && typeof (file as Partial<Blob>).text === 'function') {
-    const text = await file.text();
-    options.signal?.throwIfAborted();
-    options.onProgress?.({ bytesRead: file.size, totalBytes: file.size });
-    const { read, session } = await readTextChunks(textSlices(text), options, named.name);
-    return { read: { ...read, bytes: file.size, name: file.name, origin }, session };
-  }
   // jsdom's Blob has no stream(); slices keep the same chunk-by-chunk reading there.
   if (typeof (file as Partial<Blob>).stream === 'function') {
     const { read, session } = await readStream(file.stream(), file.size, named);
