@@ -179,7 +179,21 @@ describe('benchmarks at a tiny size', () => {
   it('inspector-open opens a generated capture in the built app and times it', async () => {
     const figures = await lastJsonLine([here('./inspector-open.ts')], 170_000);
     expect(figures.bench).toBe('inspector-open');
-    expectNumbers(figures, ['messages', 'fileBytes', 'openMs', 'parseMs', 'fetchParseMs', 'ratio']);
+    expectNumbers(figures, [
+      'messages',
+      'fileBytes',
+      'openMs',
+      'completeMs',
+      'readMs',
+      'parseMs',
+      'ratio',
+    ]);
+    expectNumbers(figures.url as Record<string, unknown>, [
+      'openMs',
+      'completeMs',
+      'fetchParseMs',
+      'ratioWithFetch',
+    ]);
     // The diagram showed a row per message (runs of notifications collapse a few).
     expect(figures.rows as number).toBeGreaterThan((figures.messages as number) * 0.5);
     expect(figures.rows as number).toBeLessThanOrEqual(figures.messages as number);
@@ -187,6 +201,18 @@ describe('benchmarks at a tiny size', () => {
     const cursor = figures.cursorMs as Record<string, unknown>;
     expectNumbers(scroll, ['p50', 'p95', 'max']);
     expectNumbers(cursor, ['p50', 'p95', 'max']);
+    expect(typeof figures.pass).toBe('boolean');
+  }, 180_000);
+
+  it('live-flood floods a live page from the demo server and reads the recording back', async () => {
+    const figures = await lastJsonLine([here('./live-flood.ts')], 170_000);
+    expect(figures.bench).toBe('live-flood');
+    expectNumbers(figures, ['sent', 'recorded', 'lost', 'maxBlockMs', 'recordMs', 'caughtUpMs']);
+    // Even at this size the recording is checked frame by frame: nothing may be lost.
+    expect(figures.sent).toBe(5000);
+    expect(figures.recorded).toBe(figures.sent);
+    expect(figures.lost).toBe(0);
+    expect(figures.inOrder).toBe(true);
     expect(typeof figures.pass).toBe('boolean');
   }, 180_000);
 });
