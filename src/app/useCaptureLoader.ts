@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { SessionAnalysis } from '../projections/analysis.ts';
 import { countBySeverity, findings, type Finding, type Severity } from '../projections/findings.ts';
 import { createMachineDrivers, type MachineDrivers } from '../projections/machineStates.ts';
@@ -271,9 +271,17 @@ export function useCaptureLoader(fetchImpl?: FetchLike): CaptureLoader {
               demo,
               (session) => {
                 if (controller.signal.aborted) return;
-                setState({ status: 'open', session });
-                if (first) performance.mark('signalscope:session-open');
-                first = false;
+                if (first) {
+                  setState({ status: 'open', session });
+                  performance.mark('signalscope:session-open');
+                  first = false;
+                } else {
+                  // The rest of the analysis shows in a transition: rendered in slices that
+                  // yield, so scrolling and selecting go on meanwhile.
+                  startTransition(() => {
+                    setState({ status: 'open', session });
+                  });
+                }
               },
               mustReachSeqs(),
             );

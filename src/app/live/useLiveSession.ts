@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { SessionAnalysis } from '../../projections/analysis.ts';
 import { countBySeverity, findings as basicFindings } from '../../projections/findings.ts';
 import { createMachineDrivers } from '../../projections/machineStates.ts';
@@ -252,7 +252,11 @@ export function useLiveSession(request: LiveRequest | undefined): LiveSession | 
       }
       const next = snapshot();
       performance.measure('signalscope:live-refresh', { start: r0 });
-      setState(next);
+      // A transition: React renders the grown session in slices that yield to the page, so
+      // a big session's views never hold the main thread for long at once.
+      startTransition(() => {
+        setState(next);
+      });
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
     function schedule() {
