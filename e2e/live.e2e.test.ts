@@ -15,6 +15,7 @@ import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../scripts/chromium.ts';
 import { startDemoServer, type DemoServer } from '../server/demo/server.ts';
+import { startProxy } from '../server/proxy/proxy.ts';
 import { SessionAnalysis } from '../src/projections/analysis.ts';
 import { readCaptureText } from '../src/session/capture.ts';
 import type { SessionEvent } from '../src/session/events.ts';
@@ -165,6 +166,45 @@ describe('live rooms by URL', () => {
     }
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('follows a recording proxy’s tap: every client that goes through the proxy gets its lifeline', async () => {
+    const proxy = await startProxy({ target: demo.url, listen: '127.0.0.1:0' });
+    const pages: Page[] = [];
+    try {
+      // Two observers whose URL points at the proxy instead of the server: no other change.
+      for (const peer of ['tap-a', 'tap-b']) {
+        const { page } = await open(`${proxy.url}/?roomId=tapped&peerId=${peer}`, 'observer');
+        pages.push(page);
+        await expect
+          .poll(() => status(page).textContent(), { timeout: 15_000 })
+          .toMatch(/^Live · observer: joined/);
+      }
+      const viewer = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      pages.push(viewer);
+      await viewer.goto(`${base}/?tap=${encodeURIComponent(proxy.tapUrl)}`);
+      await expect
+        .poll(() => status(viewer).textContent(), { timeout: 15_000 })
+        .toBe('Live · tap: 2 client connections recorded by the proxy');
+      // One lifeline per client, and the server; the tap has no composer.
+      const lifelines = viewer.getByRole('list', { name: 'Lifelines' });
+      await expect.poll(() => lifelines.textContent(), { timeout: 15_000 }).toMatch(/c1.*c2/);
+      expect(await viewer.getByRole('button', { name: 'Send a request…' }).count()).toBe(0);
+      // The tap shows what the proxy recorded, frame for frame.
+      const shown = async () =>
+        Number(
+          (
+            (await viewer
+              .getByText(/^[\d,]+ events$/)
+              .first()
+              .textContent()) ?? ''
+          ).replace(/\D/g, ''),
+        );
+      await expect.poll(shown, { timeout: 10_000 }).toBe(proxy.capture.length);
+    } finally {
+      for (const p of pages) await p.close();
+      await proxy.close();
+    }
   });
 
   it('survives the server being killed and restarted: reconnection shown, nothing recorded before lost', async () => {

@@ -91,6 +91,10 @@ function startTap(url: string, log: SessionLog, onStatus: (s: LiveStatus) => voi
   };
 }
 
+function tapRole(clients: number): string {
+  return `tap: ${String(clients)} client ${clients === 1 ? 'connection' : 'connections'} recorded by the proxy`;
+}
+
 /** A tap's state in the live bar's words. */
 export function liveStatusOfTap(t: TapStatus, clients: number): LiveStatus {
   switch (t.state) {
@@ -100,7 +104,7 @@ export function liveStatusOfTap(t: TapStatus, clients: number): LiveStatus {
       return {
         phase: 'open',
         opens: t.attempt,
-        role: `tap: ${String(clients)} client ${clients === 1 ? 'connection' : 'connections'} recorded by the proxy`,
+        role: tapRole(clients),
       };
     case 'waiting':
       return {
@@ -218,7 +222,11 @@ export function useLiveSession(request: LiveRequest | undefined): LiveSession | 
       };
       return {
         session,
-        status,
+        // A tap's count of client connections grows with the log, not with its status.
+        status:
+          r.mode === 'tap' && status.phase === 'open'
+            ? { ...status, role: tapRole(log.connections().length) }
+            : status,
         source,
         capture: () => ({
           name: `signalscope-${roomLabel(url).replace(/[^\w.-]+/g, '-')}-${fileStamp(new Date())}.sscap.jsonl`,
