@@ -24,7 +24,8 @@ export function SummaryBar({
   /** False when the machines' findings were not computed (a very large session). */
   machineChecks?: boolean;
   /** The analysis is still under way: how far it got (events). */
-  analysing?: { readonly done: number; readonly total: number } | undefined;
+  analysing?:
+    { readonly done: number; readonly total: number; readonly reading?: boolean } | undefined;
 }) {
   const n = (v: number) => v.toLocaleString('en');
   const items: Item[] = [
@@ -71,7 +72,7 @@ export function SummaryBar({
   if (analysing) {
     const pct = Math.floor((100 * analysing.done) / Math.max(1, analysing.total));
     items.push({
-      label: `analysed (${n(analysing.done)} of ${n(analysing.total)} events; findings follow)`,
+      label: `analysed (${n(analysing.done)} of ${n(analysing.total)} events${analysing.reading ? ' read so far' : ''}; findings follow)`,
       value: `${String(pct)}%`,
     });
   } else

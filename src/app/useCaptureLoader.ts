@@ -13,6 +13,7 @@ import {
   type FetchLike,
   type LoadedCapture,
   type LoadProgress,
+  type Reading,
 } from '../sources/captureFile.ts';
 
 /** A capture on screen, with everything derived from it. */
@@ -36,7 +37,12 @@ export interface OpenSession {
    * While a big capture is still being analysed a slice at a time: how far it got. Findings
    * and machines come when it is done.
    */
-  readonly analysing?: { readonly done: number; readonly total: number };
+  readonly analysing?: {
+    readonly done: number;
+    readonly total: number;
+    /** The file is still being read: `total` grows. */
+    readonly reading?: boolean;
+  };
 }
 
 export type LoaderState =
@@ -103,61 +109,117 @@ function partialSession(
   };
 }
 
+/** A capture opened a slice at a time (`openGrowing`). */
+interface Growing {
+  /** The read is over and nothing was wrong: analyse the rest, then everything. */
+  finish(capture: LoadedCapture): void;
+  stop(): void;
+}
+
 /**
- * Opens a capture so that its first rows show at once: the first slice is analysed now
- * (and as far as the address's cursor / selection, so a shared link lands where it
- * points), the rest in slices of about 12 ms between frames; `publish` gets the session
- * every ~120 ms and when it is complete. Returns a function that stops the work.
+ * Opens a capture so that its first rows show at once, even while the file is still being
+ * read: once the log holds the first slice (and the link's cursor / selection, so a shared
+ * link lands where it points), the first slice is analysed and published; the rest is
+ * analysed in slices of about 12 ms between frames as the log grows, `publish` getting the
+ * session every ~120 ms; after `finish`, findings and machines come with the last one.
  */
-function openProgressively(
-  capture: LoadedCapture,
+function openGrowing(
+  provisional: () => LoadedCapture,
   demo: boolean,
   publish: (session: OpenSession) => void,
   mustReachSeqs: readonly number[] = [],
-): () => void {
-  const log = capture.log;
+): Growing {
+  const log = provisional().log;
   const analysis = new SessionAnalysis(log);
-  let reach = FIRST_SLICE;
-  for (const seq of mustReachSeqs) {
-    const i = log.indexOfSeq(seq);
-    if (i >= 0) reach = Math.max(reach, i + 1);
-  }
-  analysis.update(reach);
-  if (analysis.length >= log.length) {
-    publish(openSession(capture, demo, analysis));
-    return () => undefined;
-  }
   const key = nextKey++;
-  publish(partialSession(capture, analysis, demo, key));
+  let final: LoadedCapture | undefined;
+  let published = false;
   let stopped = false;
-  let lastPublish = performance.now();
+  let lastPublish = 0;
+  let waiting: ReturnType<typeof setTimeout> | undefined;
   const channel = new MessageChannel();
-  const slice = () => {
+  const current = () => final ?? provisional();
+  const partial = (): OpenSession => {
+    const session = partialSession(current(), analysis, demo, key);
+    if (final) return session;
+    return {
+      ...session,
+      analysing: { done: analysis.length, total: log.length, reading: true },
+    };
+  };
+  /** How far the first paint must reach, or undefined while the log is too short. */
+  const firstReach = (): number | undefined => {
+    let reach = FIRST_SLICE;
+    for (const seq of mustReachSeqs) {
+      const i = log.indexOfSeq(seq);
+      if (i >= 0) reach = Math.max(reach, i + 1);
+      else if (!final) return undefined; // not read yet
+    }
+    if (!final && log.length < reach) return undefined;
+    return reach;
+  };
+  const later = (ms: number) => {
+    if (waiting === undefined) {
+      waiting = setTimeout(() => {
+        waiting = undefined;
+        tick();
+      }, ms);
+    }
+  };
+  const tick = () => {
     if (stopped) return;
+    if (!published) {
+      const reach = firstReach();
+      if (reach === undefined) {
+        later(16);
+        return;
+      }
+      analysis.update(reach);
+      published = true;
+      lastPublish = performance.now();
+      if (final && analysis.length >= log.length) {
+        publish({ ...openSession(final, demo, analysis), key });
+        return;
+      }
+      publish(partial());
+      later(0);
+      return;
+    }
     const t0 = performance.now();
     while (analysis.length < log.length && performance.now() - t0 < SLICE_MS) {
       analysis.update(1000);
     }
-    if (analysis.length >= log.length) {
+    if (final && analysis.length >= log.length) {
       channel.port1.close();
-      publish({ ...openSession(capture, demo, analysis), key });
+      publish({ ...openSession(final, demo, analysis), key });
       performance.mark('signalscope:session-analysed');
       return;
     }
     if (performance.now() - lastPublish >= PUBLISH_MS) {
       lastPublish = performance.now();
-      publish(partialSession(capture, analysis, demo, key));
+      publish(partial());
       // Lets the browser paint what was published before the next slice.
-      setTimeout(slice, 0);
+      later(0);
       return;
     }
-    channel.port2.postMessage(null);
+    // Caught up with a log still being read: look again shortly.
+    if (analysis.length >= log.length) later(16);
+    else channel.port2.postMessage(null);
   };
-  channel.port1.onmessage = slice;
-  setTimeout(slice, 0);
-  return () => {
-    stopped = true;
-    channel.port1.close();
+  channel.port1.onmessage = tick;
+  tick();
+  return {
+    finish: (capture) => {
+      final = capture;
+      if (waiting !== undefined) clearTimeout(waiting);
+      waiting = undefined;
+      tick();
+    },
+    stop: () => {
+      stopped = true;
+      if (waiting !== undefined) clearTimeout(waiting);
+      channel.port1.close();
+    },
   };
 }
 
@@ -241,9 +303,11 @@ export function useCaptureLoader(fetchImpl?: FetchLike): CaptureLoader {
     (
       name: string,
       demo: boolean,
+      origin: LoadedCapture['origin'],
       load: (options: {
         signal: AbortSignal;
         onProgress: (p: LoadProgress) => void;
+        onReading: (reading: Reading) => void;
       }) => Promise<LoadedCapture>,
     ): (() => void) => {
       current.current?.abort();
@@ -253,42 +317,65 @@ export function useCaptureLoader(fetchImpl?: FetchLike): CaptureLoader {
       performance.mark('signalscope:load-start');
       setState({ status: 'loading', name, progress: undefined });
       setBroken(undefined);
-      const onProgress = (progress: LoadProgress) => {
-        if (!controller.signal.aborted) setState({ status: 'loading', name, progress });
+      let shown = false;
+      const publish = (session: OpenSession) => {
+        if (controller.signal.aborted) return;
+        if (!shown) {
+          shown = true;
+          setState({ status: 'open', session });
+          performance.mark('signalscope:session-open');
+        } else {
+          // The rest shows in a transition: rendered in slices that yield, so scrolling
+          // and selecting go on meanwhile.
+          startTransition(() => {
+            setState({ status: 'open', session });
+          });
+        }
       };
-      load({ signal: controller.signal, onProgress }).then(
+      let growing: Growing | undefined;
+      controller.signal.addEventListener('abort', () => growing?.stop());
+      const onProgress = (progress: LoadProgress) => {
+        if (!controller.signal.aborted && !shown) {
+          setState({ status: 'loading', name, progress });
+        }
+      };
+      // The first rows show while the rest of the file is still being read.
+      const onReading = (reading: Reading) => {
+        growing = openGrowing(
+          () => {
+            const header = reading.header();
+            return {
+              name,
+              origin,
+              header,
+              log: reading.log,
+              errors: [],
+              problems: 0,
+              lines: reading.log.length + 1,
+              bytes: 0,
+            };
+          },
+          demo,
+          publish,
+          mustReachSeqs(),
+        );
+      };
+      load({ signal: controller.signal, onProgress, onReading }).then(
         (capture) => {
           if (controller.signal.aborted) return;
           performance.mark('signalscope:capture-read');
           if (capture.problems > 0) {
+            growing?.stop();
             setBroken(capture);
             setBrokenIsDemo(demo);
             setState({ status: 'broken', capture, demo });
           } else {
-            let first = true;
-            const stop = openProgressively(
-              capture,
-              demo,
-              (session) => {
-                if (controller.signal.aborted) return;
-                if (first) {
-                  setState({ status: 'open', session });
-                  performance.mark('signalscope:session-open');
-                  first = false;
-                } else {
-                  // The rest of the analysis shows in a transition: rendered in slices that
-                  // yield, so scrolling and selecting go on meanwhile.
-                  startTransition(() => {
-                    setState({ status: 'open', session });
-                  });
-                }
-              },
-              mustReachSeqs(),
-            );
-            controller.signal.addEventListener('abort', stop);
+            growing ??= openGrowing(() => capture, demo, publish, mustReachSeqs());
+            growing.finish(capture);
           }
         },
         (error: unknown) => {
+          growing?.stop();
           if (controller.signal.aborted) return;
           setState(failure(name, error));
         },
@@ -305,14 +392,14 @@ export function useCaptureLoader(fetchImpl?: FetchLike): CaptureLoader {
       const list = files instanceof File ? [files] : files;
       if (list.length === 0) return;
       const name = list.map((f) => f.name).join(' + ');
-      run(name, false, (options) => readCaptureFiles(list, options));
+      run(name, false, { kind: 'file' }, (options) => readCaptureFiles(list, options));
     },
     [run],
   );
 
   const openUrl = useCallback(
     (url: string, name: string, options: { demo?: boolean } = {}) =>
-      run(name, options.demo ?? false, async (o) => {
+      run(name, options.demo ?? false, { kind: 'url', url }, async (o) => {
         const capture = await readCaptureUrl(
           resolveCaptureUrl(url, window.location.href),
           o,

@@ -296,7 +296,7 @@ export class CaptureReader {
   private readonly log: SessionLog;
   private readonly maxErrors: number;
   private readonly errors: CaptureFormatError[] = [];
-  private header: CaptureHeader | undefined;
+  private headerRead: CaptureHeader | undefined;
   private rest = '';
   private lineNo = 0;
   private previousSeq = -1;
@@ -339,12 +339,17 @@ export class CaptureReader {
       );
     }
     return {
-      header: this.header,
+      header: this.headerRead,
       log: this.log,
       errors: this.errors,
       lines: this.lineNo,
       partial: this.errorCount > 0,
     };
+  }
+
+  /** The header, once its line was read. */
+  header(): CaptureHeader | undefined {
+    return this.headerRead;
   }
 
   /** How many errors so far (also past maxErrors). */
@@ -390,7 +395,7 @@ export class CaptureReader {
     }
     try {
       if (n === 1) {
-        this.header = parseHeader(value);
+        this.headerRead = parseHeader(value);
         return;
       }
       const event = parseEvent(value, n, this.previousSeq);

@@ -38,7 +38,22 @@ export interface LoadOptions {
   readonly maxErrors?: number;
   /** The file's name, for the header of an imported HAR or dump. */
   readonly name?: string;
+  /**
+   * Called once a signalscope capture's first chunk is in: the log it fills as the rest is
+   * read (and its header, once read), so a view can show the first events at once. Whether
+   * the file is broken is only known when the read ends.
+   */
+  readonly onReading?: (reading: Reading) => void;
 }
+
+/** A capture still being read (`LoadOptions.onReading`). */
+export interface Reading {
+  readonly log: SessionLog;
+  readonly header: () => CaptureHeader | undefined;
+}
+
+/** While reading for `onReading`, the reader yields to the page every this many characters. */
+const YIELD_CHARS = 2 << 20;
 
 /** A capture as read: the events that could be read, and every problem found. */
 export interface LoadedCapture {
@@ -154,23 +169,38 @@ async function readTextChunks(
   options: LoadOptions,
   name: string,
 ): Promise<{ read: Read; session: ImportedSession | undefined }> {
-  const reader = new CaptureReader(
-    options.maxErrors === undefined ? {} : { maxErrors: options.maxErrors },
-  );
+  const log = new SessionLog();
+  const reader = new CaptureReader({
+    log,
+    ...(options.maxErrors === undefined ? {} : { maxErrors: options.maxErrors }),
+  });
+  let sinceYield = 0;
+  /** Pushes to the reader; when someone watches the log, lets the page paint now and then. */
+  const push = async (text: string) => {
+    reader.push(text);
+    if (!options.onReading) return;
+    sinceYield += text.length;
+    if (sinceYield >= YIELD_CHARS) {
+      sinceYield = 0;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  };
   let head = '';
   let sniffed: FileFormat | undefined;
   const whole: string[] = [];
   const sniff = (): FileFormat => {
     const { format, detail } = sniffFormat(head);
-    if (format === 'signalscope-capture') reader.push(head);
-    else if (isImportFormat(format)) whole.push(head);
+    if (format === 'signalscope-capture') {
+      reader.push(head);
+      options.onReading?.({ log, header: () => reader.header() });
+    } else if (isImportFormat(format)) whole.push(head);
     else throw new CaptureRefusedError(format, refusalMessage(format, detail));
     head = '';
     return format;
   };
   for await (const chunk of chunks) {
     options.signal?.throwIfAborted();
-    if (sniffed === 'signalscope-capture') reader.push(chunk);
+    if (sniffed === 'signalscope-capture') await push(chunk);
     else if (sniffed !== undefined) whole.push(chunk);
     else {
       head += chunk;
@@ -367,8 +397,10 @@ export async function readCaptureFiles(
   let lines = 0;
   for (const file of files) {
     const onProgress = options.onProgress;
+    // Merged files show when they are all read (each one's log is not the session's).
+    const { onReading: _whole, ...rest } = options;
     const perFile: LoadOptions = {
-      ...options,
+      ...rest,
       name: file.name,
       // Every problem of every file counts: the merge keeps the first maxErrors of them all.
       maxErrors: Number.POSITIVE_INFINITY,
