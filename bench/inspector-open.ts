@@ -276,6 +276,8 @@ async function main() {
       return { opens, page, median };
     };
     const byUrl = await run('url');
+    log('interactions on the last page opened by URL…');
+    const iUrl = await interactions(byUrl.page);
     await byUrl.page.close();
     const byFile = await run('file');
     const page = byFile.page;
@@ -305,6 +307,9 @@ async function main() {
         readMs: round(byUrl.median('readMs')),
         fetchParseMs: round(byUrl.median('fetchParseMs')),
         ratioWithFetch: Math.round((urlOpenMs / byUrl.median('fetchParseMs')) * 100) / 100,
+        // The same interactions on that page (the targets are read off the file page's).
+        scrollP95Ms: round(quantile(iUrl.scroll, 0.95)),
+        cursorP95Ms: round(quantile(iUrl.cursor, 0.95)),
       },
       rows: byFile.opens[0]?.rows ?? 0,
       scrollMs: {
