@@ -14,7 +14,7 @@ import { EventRow, ROW_HEIGHT } from './EventRow.tsx';
 import { FilterBar } from './FilterBar.tsx';
 import { EMPTY_FILTER, filterRows } from './rows.ts';
 import type { EventFilter } from './types.ts';
-import { useVirtualRows } from './useVirtualRows.ts';
+import { useRowWindow } from '../shared/useRowWindow.ts';
 import './EventList.css';
 
 const OVERSCAN = 10;
@@ -83,7 +83,7 @@ export function EventList({
     [analysis, analysis.length, deferredFilter, embedded],
   );
   const rows = visibleRows ?? filtered ?? EMPTY_ROWS;
-  const win = useVirtualRows(gridRef, rows.length, ROW_HEIGHT, OVERSCAN, HEADER_HEIGHT);
+  const win = useRowWindow(gridRef, rows.length, ROW_HEIGHT, OVERSCAN, HEADER_HEIGHT);
   const { revealRow, ready } = win;
 
   // A list opened with a selection (a shared link, a story) scrolls it into view once.

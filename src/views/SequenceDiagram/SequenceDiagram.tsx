@@ -25,7 +25,7 @@ import {
 } from './model.ts';
 import { toPng } from './png.ts';
 import { ROW_HEIGHT, SequenceRow } from './SequenceRow.tsx';
-import { useRowWindow } from './useRowWindow.ts';
+import { useRowWindow } from '../shared/useRowWindow.ts';
 import './SequenceDiagram.css';
 
 const OVERSCAN = 8;

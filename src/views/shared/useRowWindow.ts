@@ -20,7 +20,7 @@ export interface RowWindow {
 }
 
 /**
- * Fixed-height windowing over a scroll container: which of `count` rows are in view (plus
+ * Fixed-height windowing over a scroll container (the sequence diagram and the event list): which of `count` rows are in view (plus
  * `overscan` either side), below a sticky header of `header` px. Only those are rendered.
  *
  * @example
