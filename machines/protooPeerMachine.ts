@@ -33,34 +33,21 @@
  * elapsed by the capture's clock is taken as the next attempt (clock skew), not dropped.
  */
 import { and, assign, raise, setup } from 'xstate';
-import { requestTimeoutMs } from '../src/protocol/codec.ts';
+import {
+  ATTEMPTS_PER_CYCLE,
+  CLOSE_BY_SERVER,
+  requestTimeoutMs,
+  retryDelayMs,
+} from '../src/protocol/codec.ts';
 
-/** protoo-client's default retry options (`DEFAULT_RETRY_OPTIONS`). */
-export const PROTOO_RETRY = Object.freeze({
-  retries: 10,
-  factor: 2,
-  minTimeout: 1000,
-  maxTimeout: 8000,
-});
-
-/** Attempts in one cycle: the first plus `retries`. */
-export const ATTEMPTS_PER_CYCLE = PROTOO_RETRY.retries + 1;
-
-/** Close code with which protoo-server closes a peer; the client never retries after it. */
-export const CLOSE_BY_SERVER = 4000;
-
-/**
- * The wait after failed attempt `attempt` (1-based) before the next one, in ms.
- *
- * @example
- * retryDelayMs(1); // 1000
- * retryDelayMs(4); // 8000
- * retryDelayMs(10); // 8000
- */
-export function retryDelayMs(attempt: number): number {
-  const { minTimeout, factor, maxTimeout } = PROTOO_RETRY;
-  return Math.min(Math.round(minTimeout * factor ** (attempt - 1)), maxTimeout);
-}
+// protoo-client's retry schedule and close code are protocol facts (src/protocol/codec.ts);
+// re-exported here for the machine's users.
+export {
+  ATTEMPTS_PER_CYCLE,
+  CLOSE_BY_SERVER,
+  PROTOO_RETRY,
+  retryDelayMs,
+} from '../src/protocol/codec.ts';
 
 export interface PendingRequest {
   readonly method: string;

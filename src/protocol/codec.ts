@@ -230,6 +230,33 @@ export function generateRequestId(random: () => number = Math.random): number {
   return Math.round(random() * 10_000_000);
 }
 
+/** protoo-client's default retry options (`DEFAULT_RETRY_OPTIONS`). */
+export const PROTOO_RETRY = Object.freeze({
+  retries: 10,
+  factor: 2,
+  minTimeout: 1000,
+  maxTimeout: 8000,
+});
+
+/** Attempts in one cycle: the first plus `retries`. */
+export const ATTEMPTS_PER_CYCLE = PROTOO_RETRY.retries + 1;
+
+/** Close code with which protoo-server closes a peer; the client never retries after it. */
+export const CLOSE_BY_SERVER = 4000;
+
+/**
+ * The wait after failed attempt `attempt` (1-based) before the next one, in ms.
+ *
+ * @example
+ * retryDelayMs(1); // 1000
+ * retryDelayMs(4); // 8000
+ * retryDelayMs(10); // 8000
+ */
+export function retryDelayMs(attempt: number): number {
+  const { minTimeout, factor, maxTimeout } = PROTOO_RETRY;
+  return Math.min(Math.round(minTimeout * factor ** (attempt - 1)), maxTimeout);
+}
+
 /**
  * The time after which the sender of a request gives up (protocol.md §1):
  * protoo-client `1500 * (15 + 0.1 * pending)`, protoo-server `2000 * (15 + 0.1 * pending)`,

@@ -7,14 +7,7 @@
  * error). A probe with `fetch(…, {mode: 'no-cors'})` to the same host tells "something
  * answers HTTP there" from "nothing answers"; the rest is said as the likely causes.
  */
-
-/** protoo-client's default retry: 11 attempts, delays 1, 2, 4, 8, 8… s (protocol.md §1). */
-export const PROTOO_ATTEMPTS = 11;
-
-/** The delay protoo-client waits after failed attempt `attempt` (1-based), in ms. */
-export function retryDelayMs(attempt: number): number {
-  return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 8000);
-}
+import { ATTEMPTS_PER_CYCLE, retryDelayMs } from '../../protocol/codec.ts';
 
 export interface Explanation {
   readonly title: string;
@@ -115,7 +108,7 @@ export function explainClose(code: number, reason: string): Explanation {
 export function explainReconnecting(attempt: number, cause?: Explanation): Explanation {
   const next = retryDelayMs(attempt) / 1000;
   return {
-    title: `Reconnecting: attempt ${String(attempt)} of ${String(PROTOO_ATTEMPTS)} failed, next in ${String(next)} s`,
+    title: `Reconnecting: attempt ${String(attempt)} of ${String(ATTEMPTS_PER_CYCLE)} failed, next in ${String(next)} s`,
     detail: cause ? `${cause.title}. ${cause.detail}` : 'protoo-client retries on its own.',
     ...(cause?.link ? { link: cause.link } : {}),
   };

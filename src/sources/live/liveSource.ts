@@ -10,13 +10,12 @@
  * Its status — connecting, open, reconnecting, closed, failed — is explained in plain words.
  */
 import protooClient, { type Peer } from 'protoo-client';
+import { ATTEMPTS_PER_CYCLE, retryDelayMs } from '../../protocol/codec.ts';
 import type { SessionLog } from '../../session/SessionLog.ts';
 import {
   explainClose,
   explainHandshakeFailure,
   explainReconnecting,
-  PROTOO_ATTEMPTS,
-  retryDelayMs,
   type Explanation,
   type ProbeResult,
 } from './explain.ts';
@@ -185,7 +184,7 @@ export function startLive(options: LiveOptions): LiveSource {
   });
   peer.on('failed', (attempt: number) => {
     const serial = ++probeSerial;
-    const last = attempt >= PROTOO_ATTEMPTS;
+    const last = attempt >= ATTEMPTS_PER_CYCLE;
     const base = explainHandshakeFailure(url, 'unknown');
     if (!last) {
       set({
@@ -251,7 +250,7 @@ export function startLive(options: LiveOptions): LiveSource {
   function withAttempts(e: Explanation): Explanation {
     return {
       ...e,
-      title: `${e.title} (gave up after ${String(PROTOO_ATTEMPTS)} attempts)`,
+      title: `${e.title} (gave up after ${String(ATTEMPTS_PER_CYCLE)} attempts)`,
     };
   }
 
