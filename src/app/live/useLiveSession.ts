@@ -17,6 +17,7 @@ import {
 import { participantRole } from '../../sources/live/participant.ts';
 import { connectTap, type TapStatus } from '../../sources/tap.ts';
 import { observerRole } from '../../sources/live/roles.ts';
+import { downloadBlob } from '../../views/shared/download.ts';
 import { MACHINE_CHECK_LIMIT, type OpenSession } from '../useCaptureLoader.ts';
 
 /** How often the views catch up with a growing log (ms). */
@@ -285,25 +286,11 @@ export function useLiveSession(request: LiveRequest | undefined): LiveSession | 
   return state;
 }
 
-/** Sends a text as a file download. */
-export function download(name: string, text: string, type = 'application/x-ndjson'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => {
-    URL.revokeObjectURL(url);
-  }, 10_000);
-}
-
 /** A stable callback that downloads the live session as a capture. */
 export function useRecord(live: LiveSession | undefined): () => void {
   return useCallback(() => {
     if (!live) return;
     const { name, text } = live.capture();
-    download(name, text);
+    downloadBlob(name, new Blob([text], { type: 'application/x-ndjson' }));
   }, [live]);
 }

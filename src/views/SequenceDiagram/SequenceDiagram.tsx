@@ -25,6 +25,7 @@ import {
 } from './model.ts';
 import { toPng } from './png.ts';
 import { ROW_HEIGHT, SequenceRow } from './SequenceRow.tsx';
+import { downloadBlob } from '../shared/download.ts';
 import { useRowWindow } from '../shared/useRowWindow.ts';
 import './SequenceDiagram.css';
 
@@ -61,17 +62,7 @@ function download(file: ExportFile): void {
           type: file.format === 'svg' ? 'image/svg+xml' : 'text/plain;charset=utf-8',
         })
       : file.content;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file.filename;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => {
-    URL.revokeObjectURL(url);
-  }, 0);
+  downloadBlob(file.filename, blob);
 }
 
 /** Run ids of `model` whose first notification is in `firsts` (expanded survives a rebuild). */
