@@ -147,13 +147,14 @@ export interface Simulation {
 
 /** A scenario file that cannot be used: says where (JSON line and field) and what. */
 export class ScenarioError extends Error {
-  constructor(
-    message: string,
-    readonly source: string,
-    readonly line?: number,
-    readonly field?: string,
-  ) {
+  readonly source: string;
+  readonly line: number | undefined;
+  readonly field: string | undefined;
+  constructor(message: string, source: string, line?: number, field?: string) {
     super(message);
     this.name = 'ScenarioError';
+    this.source = source;
+    this.line = line;
+    this.field = field;
   }
 }
