@@ -4,7 +4,7 @@
  * Targets:
  *   - the capture opens to a usable sequence diagram in under 1.5 s, and within 2x the time
  *     the same page takes to JSON.parse the file's lines;
- *   - scrolling and cursor moves cost under 16 ms per frame at p95.
+ *   - scrolling and cursor moves cost under 16 ms per frame at p95 (frameWorkMs below).
  *
  * How: the app is built for production (vite build) and served by vite preview on 127.0.0.1
  * with the capture beside it (two simulated mediasoup-demo rooms, bench/lib/room.ts). The
@@ -29,7 +29,12 @@
  *   - cursor: 200 ArrowDown presses on the diagram (the selection and cursor move, so every
  *     view at the cursor updates: detail, timeline), timed the same way;
  *   - frames: requestAnimationFrame intervals while scrolling one page per frame for 120
- *     frames (16.7 ms when no frame is dropped).
+ *     frames (16.7 ms when no frame is dropped);
+ *   - frameWorkMs (the targets): the renderer main thread's work per frame, from a Chromium
+ *     trace, while ArrowDown is pressed every second frame, while the diagram scrolls a page
+ *     per frame and while it jumps to random places every frame (see frameWork). The per-step
+ *     figures above add up every frame a step causes (a cursor step's second frame is the
+ *     side panel's, deferred), so they are the cost of a step, not of a frame.
  * Ends with one JSON line.
  *
  *   node bench/inspector-open.ts        (BENCH_SCALE=0.1 for 10,000 messages)
@@ -38,7 +43,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { chromiumLaunchOptions } from '../scripts/chromium.ts';
 import { newHeader, writeCapture } from '../src/session/capture.ts';
@@ -223,6 +228,110 @@ async function interactions(page: Page) {
   });
 }
 
+/**
+ * Main-thread work per frame while the user scrolls or steps, from a Chromium trace: the
+ * frames are cut at the end of each rendering update (`AnimationFrame::Render`) and each
+ * frame gets the top-level tasks that started in it (script, style, layout, paint: all the
+ * renderer's main thread did for that frame). Three runs, each in the page as the user
+ * leaves it:
+ *   - cursor: ArrowDown on the diagram every second frame (a held key repeats at ~30 Hz):
+ *     each press costs a frame for the diagram and timeline, then one for the side panel,
+ *     which follows in React's deferred lane;
+ *   - scroll: the diagram scrolled by a page every frame (a fast wheel or a dragged thumb);
+ *   - jump: the diagram's scroller set to a random place every frame.
+ */
+async function frameWork(browser: Browser, page: Page) {
+  const run = async (what: 'cursor' | 'scroll' | 'jump') => {
+    await browser.startTracing(page, {
+      categories: ['devtools.timeline', 'toplevel', 'blink.user_timing'],
+    });
+    await page.evaluate(async (what) => {
+      const grid = document.querySelector<HTMLElement>(
+        '[role="grid"][aria-label="Sequence diagram"]',
+      );
+      if (!grid) throw new Error('no diagram');
+      let el: HTMLElement | null = grid;
+      while (el && el.scrollHeight <= el.clientHeight + 1) el = el.parentElement;
+      if (!el) throw new Error('nothing scrolls');
+      const scroller = el;
+      const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
+      let seed = 777;
+      const random = () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
+      if (what === 'cursor') {
+        grid.querySelector<HTMLElement>('[role="row"]')?.click();
+        grid.focus();
+      }
+      await frame();
+      await frame();
+      performance.mark('signalscope-bench:start');
+      const max = scroller.scrollHeight - scroller.clientHeight;
+      for (let k = 0; k < (what === 'cursor' ? 400 : 120); k++) {
+        await frame();
+        if (what === 'cursor') {
+          if (k % 2 === 0) {
+            grid.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+          }
+        } else {
+          scroller.scrollTop =
+            what === 'scroll'
+              ? Math.min(max, scroller.scrollTop + scroller.clientHeight)
+              : random() * max;
+          scroller.dispatchEvent(new Event('scroll'));
+        }
+      }
+      await frame();
+      await frame();
+      performance.mark('signalscope-bench:end');
+    }, what);
+    const trace = JSON.parse((await browser.stopTracing()).toString()) as {
+      traceEvents: {
+        name: string;
+        ph: string;
+        ts: number;
+        dur?: number;
+        pid: number;
+        tid: number;
+      }[];
+    };
+    const events = trace.traceEvents;
+    const start = events.find((e) => e.name === 'signalscope-bench:start');
+    const end = events.find((e) => e.name === 'signalscope-bench:end');
+    if (!start || !end) throw new Error('the trace lacks the bench marks');
+    const main = events.filter(
+      (e) => e.pid === start.pid && e.tid === start.tid && e.ts >= start.ts && e.ts <= end.ts,
+    );
+    const cuts = main
+      .filter((e) => e.name === 'AnimationFrame::Render' && e.ph === 'e')
+      .map((e) => e.ts)
+      .sort((a, b) => a - b);
+    const tasks = main.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ph === 'X');
+    const busy: number[] = [];
+    let t = 0;
+    for (let f = 1; f < cuts.length; f++) {
+      const from = cuts[f - 1] ?? 0;
+      const to = cuts[f] ?? 0;
+      let sum = 0;
+      while (t < tasks.length && (tasks[t]?.ts ?? 0) <= to) {
+        const task = tasks[t];
+        if (task && task.ts > from) sum += (task.dur ?? 0) / 1000;
+        t++;
+      }
+      busy.push(sum);
+    }
+    if (busy.length === 0) throw new Error(`no frames traced for ${what}`);
+    return {
+      frames: busy.length,
+      p50: round(quantile(busy, 0.5)),
+      p95: round(quantile(busy, 0.95)),
+      max: round(Math.max(...busy)),
+    };
+  };
+  return { cursor: await run('cursor'), scroll: await run('scroll'), jump: await run('jump') };
+}
+
 async function main() {
   // A production build whatever the caller's NODE_ENV (vitest sets `test`, which makes the
   // React plugin emit the development JSX runtime).
@@ -283,6 +392,9 @@ async function main() {
     const page = byFile.page;
     log('interactions on the last page…');
     const i = await interactions(page);
+    log('main-thread work per frame (traced)…');
+    const perFrame = await frameWork(browser, page);
+    log(`per frame: ${JSON.stringify(perFrame)}`);
     log(`last selected row: ${i.selected}`);
     // The target compares opening with the page's JSON.parse of the lines: both without
     // network, i.e. a file the user picked or dropped. By URL the fetch is on both sides.
@@ -312,6 +424,7 @@ async function main() {
         cursorP95Ms: round(quantile(iUrl.cursor, 0.95)),
       },
       rows: byFile.opens[0]?.rows ?? 0,
+      // Work per step (every frame it causes), for comparison with earlier runs.
       scrollMs: {
         p50: round(quantile(i.scroll, 0.5)),
         p95: round(quantile(i.scroll, 0.95)),
@@ -322,6 +435,8 @@ async function main() {
         p95: round(quantile(i.cursor, 0.95)),
         max: round(Math.max(...i.cursor)),
       },
+      // The targets: main-thread work per frame while stepping and scrolling (frameWork).
+      frameWorkMs: perFrame,
       frameIntervalMs: {
         p50: round(quantile(i.frames, 0.5)),
         p95: round(quantile(i.frames, 0.95)),
@@ -336,8 +451,8 @@ async function main() {
         openMs < OPEN_TARGET_MS &&
         urlOpenMs < OPEN_TARGET_MS &&
         ratio <= RATIO_TARGET &&
-        quantile(i.scroll, 0.95) < FRAME_TARGET_MS &&
-        quantile(i.cursor, 0.95) < FRAME_TARGET_MS,
+        Math.max(perFrame.scroll.p95, perFrame.jump.p95) < FRAME_TARGET_MS &&
+        perFrame.cursor.p95 < FRAME_TARGET_MS,
     };
     console.log(JSON.stringify(figures));
   } finally {

@@ -174,6 +174,22 @@ export function Inspector({
     onSelect: inspector.select,
     onCursorChange: inspector.setCursor,
   };
+  // The side panel (detail, room, machines, findings) follows the cursor one render behind,
+  // in React's deferred lane: a cursor step paints the diagram's selection and the timeline
+  // first, then the panel, interruptibly — a held arrow key skips the steps in between
+  // instead of queueing a detail render for each.
+  const sideCursor = useDeferredValue(state.cursor);
+  const sideSelected = useDeferredValue(state.selected);
+  const sideView = useMemo(
+    () => ({
+      analysis,
+      cursor: sideCursor,
+      selected: sideSelected,
+      onSelect: inspector.select,
+      onCursorChange: inspector.setCursor,
+    }),
+    [analysis, sideCursor, sideSelected, inspector.select, inspector.setCursor],
+  );
   const findingCount = session.findingList.length;
   const sideTabs = [
     { id: 'detail', label: 'Detail', title: 'The selected message', shortcut: 'D' },
@@ -190,11 +206,11 @@ export function Inspector({
   let side: ReactNode;
   switch (state.panel) {
     case 'detail':
-      side = <MessagePanel {...view} findings={session.findingList} />;
+      side = <MessagePanel {...sideView} findings={session.findingList} />;
       break;
     case 'room':
       side = drivers ? (
-        <RoomPanel {...view} drivers={drivers} onFilterTo={onFilterTo} />
+        <RoomPanel {...sideView} drivers={drivers} onFilterTo={onFilterTo} />
       ) : (
         <p className="panel-loading">Building the room model…</p>
       );
@@ -202,7 +218,7 @@ export function Inspector({
     case 'machines':
       side = drivers ? (
         <MachinePanel
-          {...view}
+          {...sideView}
           drivers={drivers}
           instance={state.machine}
           onInstanceChange={inspector.setMachine}
@@ -212,7 +228,7 @@ export function Inspector({
       );
       break;
     case 'findings':
-      side = <FindingsPanel {...view} findings={session.findingList} />;
+      side = <FindingsPanel {...sideView} findings={session.findingList} />;
       break;
   }
 

@@ -2,7 +2,7 @@
  * The views the inspector shows, behind one seam: each panel adapts the inspector's state to
  * its view's props, so the composition (Inspector.tsx) does not depend on them.
  */
-import { useCallback, useMemo } from 'react';
+import { memo, useCallback, useMemo } from 'react';
 import type { Finding } from '../projections/findings.ts';
 import { flatState, type MachineDrivers } from '../projections/machineStates.ts';
 import { Findings } from '../views/Findings/index.ts';
@@ -20,9 +20,13 @@ export function SequencePanel(
   return <SequenceDiagram {...props} />;
 }
 
-export function MessagePanel(props: InspectorViewProps & { findings: readonly Finding[] }) {
+// The side panels are memoised: they take the inspector's deferred cursor, so an urgent
+// render (a cursor step) skips them until the deferred one.
+export const MessagePanel = memo(function MessagePanel(
+  props: InspectorViewProps & { findings: readonly Finding[] },
+) {
   return <MessageDetail {...props} />;
-}
+});
 
 /** The mesh pages of a session at a cursor, for the room graph. */
 function meshPagesOf(drivers: MachineDrivers): ((cursor: number) => MeshPage[]) | undefined {
@@ -34,7 +38,7 @@ function meshPagesOf(drivers: MachineDrivers): ((cursor: number) => MeshPage[]) 
     });
 }
 
-export function RoomPanel(
+export const RoomPanel = memo(function RoomPanel(
   props: MachineViewProps & { onFilterTo: (filter: MentionFilter) => void },
 ) {
   const { onFilterTo, drivers, ...rest } = props;
@@ -53,9 +57,9 @@ export function RoomPanel(
       {...(meshPages === undefined ? {} : { meshPages })}
     />
   );
-}
+});
 
-export function MachinePanel(
+export const MachinePanel = memo(function MachinePanel(
   props: MachineViewProps & {
     instance: string | null;
     onInstanceChange: (instance: string | null) => void;
@@ -72,11 +76,13 @@ export function MachinePanel(
       }}
     />
   );
-}
+});
 
-export function FindingsPanel(props: InspectorViewProps & { findings: readonly Finding[] }) {
+export const FindingsPanel = memo(function FindingsPanel(
+  props: InspectorViewProps & { findings: readonly Finding[] },
+) {
   return <Findings {...props} />;
-}
+});
 
 export function TimelinePanel(
   props: InspectorViewProps & {
