@@ -29,7 +29,7 @@ import { downloadBlob } from '../shared/download.ts';
 import { useRowWindow } from '../shared/useRowWindow.ts';
 import './SequenceDiagram.css';
 
-const OVERSCAN = 8;
+const OVERSCAN = 4;
 const HEADER_HEIGHT = 52;
 const TIME_WIDTH = 84;
 const GUTTER = 14;
@@ -465,7 +465,9 @@ export function SequenceDiagram({
               const index = indexOfEntry(model, entry);
               return (
                 <SequenceRow
-                  key={key}
+                  // Keyed by slot, not by event: a row scrolled in takes the slot (and the
+                  // DOM) of one scrolled out, so a jump updates rows instead of rebuilding them.
+                  key={k % win.slots}
                   id={rowId(key)}
                   model={model}
                   layout={layout}

@@ -13,6 +13,8 @@ export interface RowWindow {
   readonly revealRow: (position: number) => void;
   /** Rows that fit in the viewport (PageUp / PageDown). */
   readonly pageRows: number;
+  /** The most rows a window holds: `position % slots` is a row's slot (its React key). */
+  readonly slots: number;
   /** The container's inner width, for the lifelines' spacing. */
   readonly width: number;
   /** The viewport has been measured: revealing a row now puts it in view. */
@@ -91,6 +93,9 @@ export function useRowWindow(
     onScroll,
     revealRow,
     pageRows: Math.max(1, Math.floor(body / rowHeight) - 1),
+    // Every window holds at most this many rows: `position % slots` names a row's slot,
+    // unique within a window and kept while the row stays in it.
+    slots: inView + 2 * overscan,
     width: size.width,
     ready: measured && body > 0,
   };
