@@ -52,6 +52,34 @@ test('scrolling a 100,000-event list renders the rows in view and no others', as
   expect(el.querySelector('[aria-label^="seq 100,"]')).toBeNull();
 });
 
+test('a jump renders only the rows in view, then the rows either side once scrolling settles', async () => {
+  const analysis = sampleAnalysis(manyEvents(100_000));
+  const screen = await render(
+    <div style={{ height: '600px', display: 'flex', flexDirection: 'column' }}>
+      <EventList analysis={analysis} />
+    </div>,
+  );
+  const grid = screen.getByRole('grid', { name: 'Events' });
+  await expect.element(grid).toHaveAttribute('aria-rowcount', '100001');
+  const el = grid.element() as HTMLElement;
+  const rows = () => el.querySelectorAll('[role="row"][aria-rowindex]').length;
+  el.scrollTop = 60_000 * 26;
+  el.dispatchEvent(new Event('scroll'));
+  await expect.element(screen.getByRole('row', { name: /^seq 60000,/ })).toBeInTheDocument();
+  const during = rows();
+  // Nothing above the first row in view is rendered during the jump.
+  expect(el.querySelector('[aria-label^="seq 59999,"]')).toBeNull();
+  // 150 ms after the last jump the rows either side come back (the event list's overscan
+  // is 10 rows).
+  await expect.poll(rows, { timeout: 2000 }).toBe(during + 20);
+  expect(el.querySelector('[aria-label^="seq 59990,"]')).not.toBeNull();
+  // A step of a row is no jump: the rows either side stay.
+  el.scrollTop = 60_001 * 26;
+  el.dispatchEvent(new Event('scroll'));
+  await expect.element(screen.getByRole('row', { name: /^seq 59991,/ })).toBeInTheDocument();
+  expect(rows()).toBe(during + 20);
+});
+
 test('a list opened with a selection scrolls it into view', async () => {
   const analysis = sampleAnalysis(manyEvents(100_000));
   const screen = await render(

@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 
 /** Used until the container has been measured (and where there is no layout, as in jsdom). */
 const FALLBACK_HEIGHT = 600;
@@ -39,6 +39,17 @@ export function useRowWindow(
   const [first, setFirst] = useState(0);
   const [size, setSize] = useState({ height: FALLBACK_HEIGHT, width: FALLBACK_WIDTH });
   const [measured, setMeasured] = useState(false);
+  // A jump (the thumb dragged, Home / End, a link): the rows either side of the view are of
+  // no use while it lasts, so only the rows in view are rendered until scrolling settles.
+  const [jumping, setJumping] = useState(false);
+  const firstRef = useRef(0);
+  const settleTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(
+    () => () => {
+      clearTimeout(settleTimer.current);
+    },
+    [],
+  );
 
   useLayoutEffect(() => {
     const el = container.current;
@@ -62,12 +73,23 @@ export function useRowWindow(
     };
   }, [container]);
 
+  const body = Math.max(0, size.height - header);
+  const inView = Math.ceil(body / rowHeight) + 1;
   const onScroll = useCallback(() => {
     const el = container.current;
-    if (el) setFirst(Math.floor(el.scrollTop / rowHeight));
-  }, [container, rowHeight]);
+    if (!el) return;
+    const next = Math.floor(el.scrollTop / rowHeight);
+    if (Math.abs(next - firstRef.current) > inView) {
+      setJumping(true);
+      clearTimeout(settleTimer.current);
+      settleTimer.current = setTimeout(() => {
+        setJumping(false);
+      }, 150);
+    }
+    firstRef.current = next;
+    setFirst(next);
+  }, [container, rowHeight, inView]);
 
-  const body = Math.max(0, size.height - header);
   const revealRow = useCallback(
     (position: number) => {
       const el = container.current;
@@ -80,16 +102,17 @@ export function useRowWindow(
       if (next !== current) {
         el.scrollTop = next;
         // Render the target now rather than on the scroll event, so that it exists at once.
-        setFirst(Math.floor(next / rowHeight));
+        firstRef.current = Math.floor(next / rowHeight);
+        setFirst(firstRef.current);
       }
     },
     [container, rowHeight, body],
   );
 
-  const inView = Math.ceil(body / rowHeight) + 1;
+  const pad = jumping ? 0 : overscan;
   return {
-    start: Math.max(0, Math.min(count, first - overscan)),
-    end: Math.min(count, first + inView + overscan),
+    start: Math.max(0, Math.min(count, first - pad)),
+    end: Math.min(count, first + inView + pad),
     onScroll,
     revealRow,
     pageRows: Math.max(1, Math.floor(body / rowHeight) - 1),
