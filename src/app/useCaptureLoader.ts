@@ -171,7 +171,9 @@ function openGrowing(
     if (!published) {
       const reach = firstReach();
       if (reach === undefined) {
-        later(16);
+        // Checked again at the reader's next yield: a longer wait could miss it and leave
+        // the first paint a whole read slice later.
+        later(0);
         return;
       }
       analysis.update(reach);
