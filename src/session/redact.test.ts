@@ -103,3 +103,22 @@ describe('redaction', () => {
     expect(readCaptureText(redacted).log.length).toBe(3);
   });
 });
+
+describe('secrets at any depth (found by fuzz/)', () => {
+  it('redacts a password 50,000 levels down, where the old copy stopped at 200', () => {
+    let value: unknown = { password: 'deep-secret', url: 'wss://h/?token=deep-token' };
+    for (let k = 0; k < 50_000; k++) value = { a: value };
+    const text = JSON.stringify({ notification: true, method: 'x', data: 1 }).replace(
+      '1',
+      '{"a":'.repeat(50_000) + '{"password":"deep-secret"}' + '}'.repeat(50_000),
+    );
+    const redacted = redactFrameText(text);
+    expect(redacted).not.toContain('deep-secret');
+    expect(redacted).toContain(REDACTED);
+    const copy = redactValue(value);
+    let v = copy as { a?: unknown; password?: string; url?: string };
+    for (let k = 0; k < 50_000; k++) v = v.a as typeof v;
+    expect(v.password).toBe(REDACTED);
+    expect(v.url).toBe(`wss://h/?token=${encodeURIComponent(REDACTED)}`);
+  });
+});

@@ -1,5 +1,6 @@
 import { captureLines, type CaptureHeader } from './capture.ts';
 import type { SessionEvent } from './events.ts';
+import { stringifyJson } from './json.ts';
 
 /** Field and query-parameter names whose values never leave in an export unless asked. */
 export const SECRET_NAMES: readonly string[] = [
@@ -55,24 +56,45 @@ export function redactUrl(value: string): string {
   return value.slice(0, q + 1) + parts.join('&') + (hashAt === -1 ? '' : value.slice(hashAt));
 }
 
-/** Deep copy of a JSON value with secret fields and secret URL parameters replaced. */
-export function redactValue(value: unknown, depth = 0): unknown {
-  if (depth > 200) return value;
-  if (typeof value === 'string') return redactUrl(value);
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      Object.defineProperty(out, k, {
-        value: isSecretName(k) ? REDACTED : redactValue(v, depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  // defineProperty keeps a key named __proto__ as data instead of changing the prototype.
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/**
+ * Deep copy of a JSON value with secret fields and secret URL parameters replaced, at any
+ * depth: it walks with an explicit stack, so a value nested 100,000 levels deep neither
+ * overflows the stack nor keeps a secret below some depth.
+ */
+export function redactValue(value: unknown): unknown {
+  const pending: [source: object, target: Record<string, unknown> | unknown[]][] = [];
+  const copy = (v: unknown): unknown => {
+    if (typeof v === 'string') return redactUrl(v);
+    if (typeof v !== 'object' || v === null) return v;
+    const target: Record<string, unknown> | unknown[] = Array.isArray(v)
+      ? new Array<unknown>(v.length)
+      : {};
+    pending.push([v, target]);
+    return target;
+  };
+  const root = copy(value);
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const [source, target] = item;
+    if (Array.isArray(target)) {
+      const items = source as readonly unknown[];
+      for (let k = 0; k < items.length; k++) target[k] = copy(items[k]);
+      continue;
     }
-    return out;
+    for (const [k, v] of Object.entries(source)) {
+      put(target, k, isSecretName(k) ? REDACTED : copy(v));
+    }
   }
-  return value;
+  return root;
 }
 
 /** A frame's text with secrets replaced; text that is not JSON comes back as it was. */
@@ -84,7 +106,7 @@ export function redactFrameText(text: string): string {
   } catch {
     return text;
   }
-  return JSON.stringify(redactValue(parsed));
+  return stringifyJson(redactValue(parsed)) ?? text;
 }
 
 /** One event with its secrets replaced (the original is not changed). */
