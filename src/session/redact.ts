@@ -2,32 +2,79 @@ import { captureLines, type CaptureHeader } from './capture.ts';
 import type { SessionEvent } from './events.ts';
 import { stringifyJson } from './json.ts';
 
-/** Field and query-parameter names whose values never leave in an export unless asked. */
+/**
+ * Field and query-parameter names whose values never leave in an export unless asked
+ * (compared without case and without `-`, `_` and other punctuation: `x-api-key` is `xapikey`).
+ * Besides these, any name that ends with `secret`, `token`, `password` or `passwd`, or starts
+ * with `auth`, is a secret (`csrfToken`, `clientSecret`, `authToken`, `Authorization`).
+ *
+ * Not secrets, on purpose: ICE `usernameFragment` / `a=ice-ufrag` (sent in the clear in every
+ * STUN check, and needed to tie candidates to their transport), DTLS fingerprints (the hash of
+ * a public certificate, needed to check the handshake), TURN `username`s, peer and room ids.
+ */
 export const SECRET_NAMES: readonly string[] = [
   'secret',
   'token',
   'accesstoken',
   'password',
   'passwd',
+  'pwd',
+  'icepwd',
   'throttlesecret',
   'e2ekey',
   'apikey',
+  'xapikey',
   'key',
+  'privatekey',
   'credential',
+  'credentials',
   'authorization',
+  'auth',
+  'cookie',
+  'setcookie',
 ];
 
 export const REDACTED = '[redacted]';
 
 const SECRET_SET = new Set(SECRET_NAMES);
-/** Cheap pre-check so that frames without any secret-looking name are not re-parsed. */
-const MAYBE_SECRET = new RegExp(
-  SECRET_NAMES.map((n) => n.replace(/[^a-z0-9]/g, '')).join('|'),
-  'i',
-);
+const SECRET_SUFFIX = /(?:secret|token|password|passwd)$/;
+/**
+ * Cheap pre-check: text without any of these cannot hold a secret name, an `a=ice-pwd` line,
+ * a JSON escape that could spell one (`\u0074oken`) or a percent-encoded query name.
+ */
+const MAYBE_SECRET = /secret|token|passw|pwd|auth|key|credential|cookie|\\u|%[0-9a-f]{2}/i;
 
+/**
+ * Whether a field or query parameter of this name holds a secret.
+ *
+ * @example
+ * isSecretName('X-Api-Key'); // true
+ * isSecretName('tokenId'); // false
+ */
 export function isSecretName(name: string): boolean {
-  return SECRET_SET.has(name.toLowerCase());
+  const n = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return SECRET_SET.has(n) || SECRET_SUFFIX.test(n) || n.startsWith('auth');
+}
+
+/** SDP `a=ice-pwd:` values (the ICE password of a description). */
+const ICE_PWD = /(a=ice-pwd:)[^\r\n\\"]*/g;
+/** A URL with a query inside free text. */
+const URL_WITH_QUERY = /[^\s"'<>()]*\?[^\s"'<>()]+/g;
+
+/**
+ * A string with its secrets replaced: secret query parameters of the URL it is or the URLs it
+ * holds, and SDP `a=ice-pwd` values.
+ *
+ * @example
+ * redactString('joined wss://h/?roomId=r&token=abc ok'); // 'joined wss://h/?roomId=r&token=%5Bredacted%5D ok'
+ * redactString('a=ice-pwd:s3cr3t\r\n'); // 'a=ice-pwd:[redacted]\r\n'
+ */
+export function redactString(value: string): string {
+  if (!MAYBE_SECRET.test(value)) return value;
+  let out = value.includes('a=ice-pwd:') ? value.replace(ICE_PWD, `$1${REDACTED}`) : value;
+  if (!out.includes('?')) return out;
+  out = /\s/.test(out) ? out.replace(URL_WITH_QUERY, (url) => redactUrl(url)) : redactUrl(out);
+  return out;
 }
 
 /**
@@ -74,7 +121,7 @@ function put(target: Record<string, unknown>, key: string, value: unknown): void
 export function redactValue(value: unknown): unknown {
   const pending: [source: object, target: Record<string, unknown> | unknown[]][] = [];
   const copy = (v: unknown): unknown => {
-    if (typeof v === 'string') return redactUrl(v);
+    if (typeof v === 'string') return redactString(v);
     if (typeof v !== 'object' || v === null) return v;
     const target: Record<string, unknown> | unknown[] = Array.isArray(v)
       ? new Array<unknown>(v.length)
@@ -97,14 +144,30 @@ export function redactValue(value: unknown): unknown {
   return root;
 }
 
-/** A frame's text with secrets replaced; text that is not JSON comes back as it was. */
+/** `"name": "value` pairs in text that is not JSON (a cut or broken frame). */
+const LOOSE_PAIR = /"((?:[^"\\]|\\.){1,80})"(\s*:\s*)"(?:[^"\\]|\\.)*("?)/g;
+
+/**
+ * A frame's text with secrets replaced. JSON is parsed and written again; text that is not
+ * JSON (a frame cut short, garbage) keeps its bytes except that the string value of any
+ * `"secret name": "…"` pair, secret URL parameters and `a=ice-pwd` values are replaced.
+ */
 export function redactFrameText(text: string): string {
   if (!MAYBE_SECRET.test(text)) return text;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return text;
+    const pairs = text.replace(LOOSE_PAIR, (pair, name: string, colon: string, close: string) => {
+      let key = name;
+      try {
+        key = JSON.parse(`"${name}"`) as string;
+      } catch {
+        // A broken escape: compare the raw name.
+      }
+      return isSecretName(key) ? `"${name}"${colon}"${REDACTED}${close}` : pair;
+    });
+    return redactString(pairs);
   }
   return stringifyJson(redactValue(parsed)) ?? text;
 }
@@ -134,6 +197,19 @@ function redactKnownFields(event: SessionEvent): SessionEvent {
         return { ...event, value: redactValue(event.value) };
       }
       return event;
+    case 'note': {
+      const text = redactString(event.text);
+      return text === event.text ? event : { ...event, text };
+    }
+    case 'ws.error': {
+      const message = redactString(event.message);
+      return message === event.message ? event : { ...event, message };
+    }
+    case 'ws.close': {
+      if (event.reason === undefined) return event;
+      const reason = redactString(event.reason);
+      return reason === event.reason ? event : { ...event, reason };
+    }
     default:
       return event;
   }
