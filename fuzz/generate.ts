@@ -206,13 +206,13 @@ function setAt(root: JsonObject, path: readonly (string | number)[], value: Json
     let child: Json | undefined = container[key as never];
     if (typeof child !== 'object' || child === null) {
       child = typeof nextKey === 'number' ? [] : {};
-      container[key as never] = child as never;
+      container[key as never] = child;
     }
     node = child;
   }
   const last = path[path.length - 1];
   if (last === undefined) return;
-  (node as { [key: string]: Json })[last as never] = value as never;
+  (node as { [key: string]: Json })[last as never] = value;
 }
 
 // ── the message shapes ────────────────────────────────────────────────────────
@@ -441,7 +441,7 @@ function roomShapes(): Shape[] {
                     type: 'candidate',
                     label: 0,
                     id: '0',
-                    candidate: String(candidate(rng).candidate),
+                    candidate: `candidate:${rng.int(1, 1e9)} 1 udp 2122260223 192.0.2.1 9 typ host`,
                   }
                 : description(rng);
         return { type: 'message', message };

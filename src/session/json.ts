@@ -95,7 +95,7 @@ function stringifyIteratively(root: unknown): string | undefined {
  */
 export function stringifyJson(value: unknown, space?: number): string | undefined {
   try {
-    return JSON.stringify(value, null, space) as string | undefined;
+    return JSON.stringify(value, null, space);
   } catch (error) {
     // A cycle or a BigInt (TypeError) is the caller's; anything else is the engine's stack
     // (V8: RangeError "Maximum call stack size exceeded"; Firefox: InternalError).

@@ -142,7 +142,7 @@ function errorText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === undefined) return 'failed';
   // A failure value from a file may be nested deeper than JSON.stringify recurses, or huge.
-  const text = stringifyJson(value) ?? String(value);
+  const text = stringifyJson(value) ?? typeof value;
   return text.length > 500 ? `${text.slice(0, 499)}…` : text;
 }
 
