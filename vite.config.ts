@@ -29,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['{src,machines,server,scripts,fixtures,bench}/**/*.test.ts'],
+          include: ['{src,machines,server,scripts,fixtures,bench,fuzz}/**/*.test.ts'],
           exclude: ['**/*.dom.test.*', '**/*.browser.test.*'],
         },
       },

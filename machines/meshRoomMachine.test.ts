@@ -632,3 +632,29 @@ describe('compareMeshIds', () => {
     expect(meshRole('2', '10')).toBe('initiator');
   });
 });
+
+describe('peer ids that name Object.prototype members (found by fuzz/)', () => {
+  it('"constructor" and "__proto__" are peers like any other, not inherited members', () => {
+    const s = run([
+      WS_OPEN,
+      welcome('z', ['__proto__', 'constructor', '1']),
+      sigIn('constructor', 'offer'),
+      sigIn('toString', 'offer'),
+    ]);
+    expect(Object.keys(s.context.links).sort()).toEqual(['1', '__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(s.context.links)).toBe(Object.prototype);
+    // 'constructor' < 'z' as strings: it initiates, so its offer is answered.
+    expect(s.context.links.constructor).toMatchObject({
+      peerId: 'constructor',
+      state: 'answering',
+      generation: 1,
+    });
+    expect(Object.getOwnPropertyDescriptor(s.context.links, '__proto__')?.value).toMatchObject({
+      peerId: '__proto__',
+      state: 'waiting',
+    });
+    // No link to toString: a problem, not a link built from Object.prototype.toString.
+    expect(s.context.problems.map((p) => p.kind)).toContain('link-missing');
+    expect(Object.values(s.context.links).every((l) => typeof l.peerId === 'string')).toBe(true);
+  });
+});

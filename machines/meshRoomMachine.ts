@@ -148,6 +148,24 @@ function freshLink(selfId: string, peerId: string, previous?: MeshLink): MeshLin
   };
 }
 
+/**
+ * The link to `peer`, if there is one. Peer ids come from the wire: `constructor` or
+ * `__proto__` must not find Object.prototype's members in a plain record.
+ */
+function linkOf(links: Readonly<Record<string, MeshLink>>, peer: string): MeshLink | undefined {
+  return Object.hasOwn(links, peer) ? links[peer] : undefined;
+}
+
+/** Sets a link as an own property (a plain `links[peer] =` with `__proto__` would set the prototype). */
+function putLink(links: Record<string, MeshLink>, peer: string, link: MeshLink): void {
+  Object.defineProperty(links, peer, {
+    value: link,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
 function sortIds(ids: Iterable<string>): string[] {
   return [...new Set(ids)].sort(compareMeshIds);
 }
@@ -172,7 +190,7 @@ function judgeSignal(
   peer: string,
   kind: MeshSignalKind,
 ): SignalVerdict {
-  const link = context.links[peer];
+  const link = linkOf(context.links, peer);
   const arrow = direction === 'in' ? `from ${peer}` : `to ${peer}`;
   if (link === undefined) {
     return { problem: problem('link-missing', peer, `${kind} ${arrow}, but no link to ${peer}`) };
@@ -256,7 +274,7 @@ function welcomed(
     // The other pages will see a new id: the old links are dead, and their roles follow the
     // new id so that a renewed link starts on the right side.
     for (const [peer, link] of Object.entries(links)) {
-      links[peer] = { ...link, role: meshRole(selfId, peer), state: 'dead' };
+      putLink(links, peer, { ...link, role: meshRole(selfId, peer), state: 'dead' });
     }
   }
   const seen = new Set<string>();
@@ -268,10 +286,10 @@ function welcomed(
       continue;
     }
     seen.add(peer);
-    const old = links[peer];
+    const old = linkOf(links, peer);
     // Same rule as online(known id): a connected link survives, any other is renewed.
     if (old === undefined || old.state !== 'connected') {
-      links[peer] = freshLink(selfId, peer, old);
+      putLink(links, peer, freshLink(selfId, peer, old));
     }
   }
   // A page never links to itself, whatever it linked to under an old id.
@@ -307,11 +325,11 @@ export const meshRoomMachine = setup({
     isSelf: ({ context, event }) => context.selfId === eventPeer(event),
     isLiveLink: ({ context, event }) => {
       const peer = eventPeer(event);
-      return peer !== null && context.links[peer]?.state === 'connected';
+      return peer !== null && linkOf(context.links, peer)?.state === 'connected';
     },
     isKnownPeer: ({ context, event }) => {
       const peer = eventPeer(event);
-      return peer !== null && peer in context.links;
+      return peer !== null && Object.hasOwn(context.links, peer);
     },
     signalAccepted: ({ context, event }) => signalVerdict(context, event).problem === undefined,
   },
@@ -332,7 +350,10 @@ export const meshRoomMachine = setup({
       const peer = eventPeer(event);
       if (peer === null || context.selfId === null) return {};
       return {
-        links: { ...context.links, [peer]: freshLink(context.selfId, peer, context.links[peer]) },
+        links: {
+          ...context.links,
+          [peer]: freshLink(context.selfId, peer, linkOf(context.links, peer)),
+        },
       };
     }),
     applySignal: assign(({ context, event }) =>
@@ -344,7 +365,7 @@ export const meshRoomMachine = setup({
     applyLinkState: assign(({ context, event }) => {
       if (event.type !== 'mesh.link.state') return {};
       const peer = String(event.peerId);
-      const link = context.links[peer];
+      const link = linkOf(context.links, peer);
       const state: MeshLinkState | null =
         event.state === 'connected'
           ? 'connected'
@@ -481,8 +502,8 @@ export function meshInvariants(pages: MeshPageView | readonly MeshPageView[]): s
     for (const [b, ctxB] of byId) {
       if (compareMeshIds(a, b) >= 0) continue;
       if (!ctxA.online.includes(b) || !ctxB.online.includes(a)) continue;
-      const ab = ctxA.links[b];
-      const ba = ctxB.links[a];
+      const ab = linkOf(ctxA.links, b);
+      const ba = linkOf(ctxB.links, a);
       if (ab === undefined || ba === undefined) {
         violations.push(`pair ${a}–${b} lacks a link on ${ab === undefined ? a : b}'s side`);
         continue;

@@ -41,11 +41,11 @@ Usage:
                                                   negotiation per pc that is not a mediasoup
                                                   transport's, mediasoup room client, mesh-room
                                                   page and two-party client per connection
-  signalscope export [--keep-secrets] [--partial] FILE...
+  signalscope export [--keep-secrets | --no-redact] [--partial] FILE...
                                                   the capture on standard output, secrets redacted
                                                   (URL parameters and data fields named secret,
                                                   token, password, throttleSecret, e2eKey…)
-  signalscope import [--keep-secrets] [--partial] FILE... [--out CAPTURE]
+  signalscope import [--keep-secrets | --no-redact] [--partial] FILE... [--out CAPTURE]
                                                   HARs, webrtc-internals dumps and captures merged
                                                   into one capture, written to CAPTURE (default
                                                   standard output), secrets redacted as by export
@@ -85,7 +85,7 @@ function parseArgs(argv: readonly string[]): Args {
     const a = argv[k] ?? '';
     if (a === '--json') args.json = true;
     else if (a === '--partial') args.partial = true;
-    else if (a === '--keep-secrets') args.keepSecrets = true;
+    else if (a === '--keep-secrets' || a === '--no-redact') args.keepSecrets = true;
     else if (a === '--min-severity') {
       const v = argv[++k];
       if (v !== 'error' && v !== 'warning' && v !== 'info') {

@@ -440,7 +440,13 @@ export function meshRoomStateOf(snapshot: MeshRoomSnapshot): MeshRoomStateView {
   const c = snapshot.context;
   const links: Record<string, string> = {};
   for (const [peer, link] of Object.entries(c.links)) {
-    links[peer] = `${link.role} ${link.state}${link.generation > 1 ? ` #${link.generation}` : ''}`;
+    // defineProperty: a peer id from the wire may be `__proto__`.
+    Object.defineProperty(links, peer, {
+      value: `${link.role} ${link.state}${link.generation > 1 ? ` #${link.generation}` : ''}`,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return {
     state: flatState(snapshot.value),

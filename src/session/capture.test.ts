@@ -343,3 +343,24 @@ describe('capture reader errors name the line and the field', () => {
     }
   });
 });
+
+/** `{a:{a:…{password:'deep-secret'}}}` `depth` levels deep, built without recursion. */
+function deepValue(depth: number): unknown {
+  let v: unknown = { password: 'deep-secret' };
+  for (let k = 0; k < depth; k++) v = { a: v };
+  return v;
+}
+
+describe('values nested deeper than JSON.stringify recurses (found by fuzz/)', () => {
+  it('a pc value nested 50,000 deep is written and reads back the same', () => {
+    const events: SessionEvent[] = [
+      { seq: 0, t: 0, type: 'pc', pc: 'p', event: 'setLocalDescription', value: deepValue(50_000) },
+    ];
+    const text = writeCapture(newHeader({ kind: 'test' }), events);
+    const back = readCaptureStrict(text);
+    expect(back.log.length).toBe(1);
+    let v = (back.log.get(0) as { value: unknown }).value as { a?: unknown; password?: string };
+    for (let k = 0; k < 50_000; k++) v = v.a as typeof v;
+    expect(v).toEqual({ password: 'deep-secret' });
+  });
+});

@@ -1,4 +1,5 @@
 import type { ExtraFields, SessionEvent } from './events.ts';
+import { stringifyJson } from './json.ts';
 import { SessionLog } from './SessionLog.ts';
 
 /** The capture format this code reads and writes (docs/capture-format.md). */
@@ -441,7 +442,8 @@ export function eventToLine(event: SessionEvent): string {
   const record = event as unknown as Obj;
   for (const f of fields) if (record[f] !== undefined) put(out, f, record[f]);
   if (event.extra) for (const [k, v] of Object.entries(event.extra)) put(out, k, v);
-  return JSON.stringify(out);
+  // A pc value or an unknown field may nest deeper than JSON.stringify's recursion goes.
+  return stringifyJson(out) ?? '{}';
 }
 
 export function headerToLine(header: CaptureHeader): string {
@@ -453,7 +455,7 @@ export function headerToLine(header: CaptureHeader): string {
   };
   if (header.redacted !== undefined) out.redacted = header.redacted;
   if (header.extra) for (const [k, v] of Object.entries(header.extra)) put(out, k, v);
-  return JSON.stringify(out);
+  return stringifyJson(out) ?? '{}';
 }
 
 /**

@@ -259,14 +259,24 @@ export function isObject(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Parses the text of an import, refusing with a sentence that names the format. */
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Parses the text of an import, refusing with a sentence that names the format and the line. */
 export function parseJson(input: unknown, what: string): unknown {
   if (typeof input !== 'string') return input;
+  const text = input.replace(/^\uFEFF/, '');
   try {
-    return JSON.parse(input.replace(/^\uFEFF/, '')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new ImportRefusedError(`this ${what} is not valid JSON (${why})`);
+    // V8 names the line of most syntax errors, not of an end that comes too soon.
+    const where = /\bline \d+/.test(why) ? '' : `; the file ends at line ${lineCount(text)}`;
+    const cut = /end of (JSON )?input|unterminated/i.test(why) ? ': it looks cut short' : '';
+    throw new ImportRefusedError(`this ${what} is not valid JSON (${why}${where})${cut}`);
   }
 }
 

@@ -243,3 +243,45 @@ describe('locateLines', () => {
     ]);
   });
 });
+
+describe('damaged HARs (found by fuzz/files.ts)', () => {
+  const har = (entry: Record<string, unknown>) =>
+    JSON.stringify({
+      log: {
+        version: '1.2',
+        entries: [
+          {
+            startedDateTime: '2026-11-22T11:00:00.000Z',
+            _resourceType: 'websocket',
+            request: { url: 'wss://h/?roomId=r' },
+            response: { status: 101 },
+            ...entry,
+          },
+        ],
+      },
+    });
+
+  it('"_webSocketMessages" that is not an array is a problem naming it, not an empty connection', () => {
+    const r = importHar(har({ _webSocketMessages: { type: 'send' } }));
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]?.field).toBe('_webSocketMessages');
+    expect(r.problems[0]?.message).toMatch(
+      /"_webSocketMessages" must be an array, found an object/,
+    );
+  });
+
+  it('a WebSocket entry without "_webSocketMessages" says its messages were not saved', () => {
+    const r = importHar(har({}));
+    expect(r.problems).toEqual([]);
+    expect(r.warnings.join(' ')).toMatch(/no "_webSocketMessages": its messages were not saved/);
+  });
+
+  it('a HAR cut short is refused naming the line it ends at', () => {
+    expect(() => importHar('{\n "log": {\n  "entries": [')).toThrow(
+      /not valid JSON \(Unexpected end of JSON input; the file ends at line 3\): it looks cut short/,
+    );
+    expect(() => importHar('{\n "log": {\n  "entries": [{"x": "abc')).toThrow(
+      /not valid JSON \(Unterminated string in JSON at position \d+ \(line 3 column \d+\)\): it looks cut short/,
+    );
+  });
+});

@@ -148,9 +148,21 @@ export function importHar(input: unknown, options: HarImportOptions = {}): HarIm
     const response = isObject(entry.response) ? entry.response : {};
     const status = typeof response.status === 'number' ? response.status : undefined;
     const protocol = header(response.headers, 'sec-websocket-protocol');
-    const messages = Array.isArray(entry._webSocketMessages)
-      ? (entry._webSocketMessages as unknown[])
-      : [];
+    const rawMessages: unknown = entry._webSocketMessages;
+    let messages: unknown[] = [];
+    if (Array.isArray(rawMessages)) messages = rawMessages;
+    else if (rawMessages !== undefined) {
+      drop(
+        ['log', 'entries', k, '_webSocketMessages'],
+        where,
+        '_webSocketMessages',
+        `"_webSocketMessages" must be an array, found ${found(rawMessages)}; the messages of the WebSocket connection to ${url} were dropped`,
+      );
+    } else if (status === 101 || status === undefined) {
+      warnings.push(
+        `${where}: the WebSocket connection to ${url} has no "_webSocketMessages": its messages were not saved (save the HAR "with content" while the connection is listed)`,
+      );
+    }
 
     const frames: Timed[] = [];
     const frameAt = (abs: number, event: EventInput) => {

@@ -8,8 +8,10 @@ import {
   redactEvents,
   redactFrameText,
   redactHeader,
+  redactString,
   redactUrl,
   redactValue,
+  isSecretName,
 } from './redact.ts';
 
 describe('redaction', () => {
@@ -101,5 +103,86 @@ describe('redaction', () => {
     const kept = [...exportCaptureLines(header, events, { keepSecrets: true })].join('');
     for (const s of secrets) expect(kept).toContain(s);
     expect(readCaptureText(redacted).log.length).toBe(3);
+  });
+});
+
+describe('secrets at any depth (found by fuzz/)', () => {
+  it('redacts a password 50,000 levels down, where the old copy stopped at 200', () => {
+    let value: unknown = { password: 'deep-secret', url: 'wss://h/?token=deep-token' };
+    for (let k = 0; k < 50_000; k++) value = { a: value };
+    const text = JSON.stringify({ notification: true, method: 'x', data: 1 }).replace(
+      '1',
+      '{"a":'.repeat(50_000) + '{"password":"deep-secret"}' + '}'.repeat(50_000),
+    );
+    const redacted = redactFrameText(text);
+    expect(redacted).not.toContain('deep-secret');
+    expect(redacted).toContain(REDACTED);
+    const copy = redactValue(value);
+    let v = copy as { a?: unknown; password?: string; url?: string };
+    for (let k = 0; k < 50_000; k++) v = v.a as typeof v;
+    expect(v.password).toBe(REDACTED);
+    expect(v.url).toBe(`wss://h/?token=${encodeURIComponent(REDACTED)}`);
+  });
+});
+
+describe('what counts as a secret', () => {
+  it('names: suffixes secret / token / password, auth…, api keys; not ufrag, fingerprints, ids', () => {
+    for (const n of [
+      'csrfToken',
+      'clientSecret',
+      'authToken',
+      'Authorization',
+      'x-api-key',
+      'api_key',
+      'ice-pwd',
+      'Cookie',
+    ]) {
+      expect(isSecretName(n), n).toBe(true);
+    }
+    for (const n of [
+      'tokenId',
+      'usernameFragment',
+      'fingerprint',
+      'peerId',
+      'username',
+      'keyFrame',
+    ]) {
+      expect(isSecretName(n), n).toBe(false);
+    }
+  });
+
+  it('strings: URLs inside free text and SDP a=ice-pwd values', () => {
+    expect(redactString('joined wss://h/?roomId=r&token=abc ok')).toBe(
+      'joined wss://h/?roomId=r&token=%5Bredacted%5D ok',
+    );
+    expect(redactString('a=ice-ufrag:u\r\na=ice-pwd:p4ss\r\n')).toBe(
+      `a=ice-ufrag:u\r\na=ice-pwd:${REDACTED}\r\n`,
+    );
+  });
+
+  it('a frame that is not JSON keeps its bytes but not its secret values', () => {
+    expect(
+      redactFrameText('{"request":true,"data":{"password":"hunter2","sdp":"a=ice-pwd:x\\r\\n'),
+    ).toBe(`{"request":true,"data":{"password":"${REDACTED}","sdp":"a=ice-pwd:${REDACTED}\\r\\n`);
+  });
+
+  it('notes, socket errors and close reasons', () => {
+    const note: SessionEvent = { seq: 0, t: 0, type: 'note', text: 'wss://h/?token=N' };
+    const close: SessionEvent = {
+      seq: 1,
+      t: 1,
+      type: 'ws.close',
+      conn: 'c',
+      reason: 'wss://h/?secret=C',
+    };
+    const error: SessionEvent = {
+      seq: 2,
+      t: 2,
+      type: 'ws.error',
+      conn: 'c',
+      message: 'wss://h/?auth=E',
+    };
+    const text = [note, close, error].map((e) => JSON.stringify(redactEvent(e))).join('');
+    for (const s of ['=N', '=C', '=E']) expect(text).not.toContain(s);
   });
 });

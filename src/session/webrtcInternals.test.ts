@@ -340,3 +340,13 @@ describe('value helpers', () => {
     expect(specState('have-local-offer')).toBe('have-local-offer');
   });
 });
+
+describe('hostile dumps (found by fuzz/)', () => {
+  it('a getUserMedia constraint nested 50,000 deep becomes a note, not a stack overflow', () => {
+    const deep = '['.repeat(50_000) + ']'.repeat(50_000);
+    const text = `{"getUserMedia":[{"request_id":1,"origin":"https://x","audio":${deep}}],"PeerConnections":{}}`;
+    const dump = importWebrtcInternals(text, {});
+    const note = dump.events.find((e): e is NoteEvent => e.type === 'note');
+    expect(note?.text.startsWith('getUserMedia request 1 from https://x (audio: [[[')).toBe(true);
+  });
+});

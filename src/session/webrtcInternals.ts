@@ -28,6 +28,7 @@
  */
 import { newHeader } from './capture.ts';
 import type { EventInput } from './events.ts';
+import { stringifyJson } from './json.ts';
 import {
   ImportRefusedError,
   finishTimed,
@@ -215,7 +216,7 @@ function describeGum(entry: Obj): string {
   const kind = typeof entry.request_type === 'string' ? entry.request_type : 'getUserMedia';
   const rid = entry.request_id;
   const id = typeof rid === 'number' || typeof rid === 'string' ? ` request ${rid}` : '';
-  const str = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  const str = (v: unknown) => (typeof v === 'string' ? v : (stringifyJson(v) ?? ''));
   if (typeof entry.error === 'string' || typeof entry.error_message === 'string') {
     return `${kind}${id} failed: ${[entry.error, entry.error_message].filter((x) => typeof x === 'string' && x !== '').join(': ')}`;
   }

@@ -7,6 +7,7 @@
  * visibleIndexes(analysis, { ...NO_FILTER, methods: new Set(['join']) }); // Int32Array [1, 2]
  */
 import type { SessionAnalysis } from '../../projections/analysis.ts';
+import { stringifyJson } from '../../session/json.ts';
 import {
   ALL_KINDS,
   kindGroupOf,
@@ -62,7 +63,7 @@ function rawText(a: SessionAnalysis, i: number): string {
   const text = a.log.frameText(i);
   if (text !== undefined) return text;
   const e = a.log.get(i);
-  return e.type === 'ws.frame' ? '' : JSON.stringify(e);
+  return e.type === 'ws.frame' ? '' : (stringifyJson(e) ?? '');
 }
 
 /**

@@ -182,3 +182,18 @@ describe('inspector state', () => {
     expect(writeInspectorUrl('?capture=x', urlStateOf(a, s))).toBe(search);
   });
 });
+
+describe('hostile values (found by fuzz/)', () => {
+  it('"mentions" reads a pc event whose value is nested 20,000 deep', async () => {
+    const { SessionLog } = await import('../../session/SessionLog.ts');
+    const { SessionAnalysis } = await import('../../projections/analysis.ts');
+    let value: unknown = { id: 'needle' };
+    for (let k = 0; k < 20_000; k++) value = { a: value };
+    const log = new SessionLog();
+    log.append({ t: 0, type: 'pc', pc: 'p', event: 'create', value });
+    log.append({ t: 1, type: 'note', text: 'other' });
+    const a = new SessionAnalysis(log).update();
+    const v = visibleIndexes(a, { ...NO_FILTER, mentions: { label: 'n', ids: ['needle'] } });
+    expect([...v]).toEqual([0]);
+  });
+});

@@ -35,7 +35,10 @@ describe('LiveBar', () => {
     );
     expect(screen.getByText('1,234 events')).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: /^Record/ }));
-    expect(p.onRecord).toHaveBeenCalledOnce();
+    expect(p.onRecord).toHaveBeenCalledWith({ keepSecrets: false });
+    await userEvent.click(screen.getByRole('checkbox', { name: 'keep secrets' }));
+    await userEvent.click(screen.getByRole('button', { name: /^Record/ }));
+    expect(p.onRecord).toHaveBeenLastCalledWith({ keepSecrets: true });
     await userEvent.click(screen.getByRole('button', { name: 'Disconnect' }));
     expect(p.onDisconnect).toHaveBeenCalledOnce();
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Mode' }), 'participant');

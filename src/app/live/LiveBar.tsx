@@ -82,7 +82,8 @@ export interface LiveBarProps {
   readonly mode: LiveMode | 'tap';
   readonly status: LiveStatus;
   readonly onModeChange: (mode: LiveMode) => void;
-  readonly onRecord: () => void;
+  /** Downloads the session; `keepSecrets` when the "keep secrets" box is checked. */
+  readonly onRecord: (options: { keepSecrets: boolean }) => void;
   readonly onDisconnect: () => void;
   readonly onReconnect: () => void;
   readonly onSend: (
@@ -106,6 +107,7 @@ export function LiveBar({
   events,
 }: LiveBarProps) {
   const [composer, setComposer] = useState(false);
+  const [keepSecrets, setKeepSecrets] = useState(false);
   const s = statusText(status);
   const down = status.phase === 'closed' || status.phase === 'failed';
   const link = s.why?.link ? safeHref(s.why.link.href) : undefined;
@@ -128,11 +130,26 @@ export function LiveBar({
         <button
           type="button"
           className="button"
-          onClick={onRecord}
-          title="Download the session so far as a capture file"
+          onClick={() => {
+            onRecord({ keepSecrets });
+          }}
+          title="Download the session so far as a capture file (tokens, passwords and ICE passwords redacted unless “keep secrets” is checked)"
         >
           Record ⤓
         </button>
+        <label
+          className="muted"
+          title="Record keeps tokens, passwords and ICE passwords as they are"
+        >
+          <input
+            type="checkbox"
+            checked={keepSecrets}
+            onChange={(e) => {
+              setKeepSecrets(e.target.checked);
+            }}
+          />{' '}
+          keep secrets
+        </label>
         {mode !== 'tap' && (
           <button
             type="button"

@@ -4,7 +4,8 @@ import { countBySeverity, findings as basicFindings } from '../../projections/fi
 import { createMachineDrivers } from '../../projections/machineStates.ts';
 import { allFindings } from '../../projections/machineFindings.ts';
 import { summarise } from '../../projections/summary.ts';
-import { newHeader, writeCapture, type CaptureHeader } from '../../session/capture.ts';
+import { newHeader, type CaptureHeader } from '../../session/capture.ts';
+import { exportCaptureLines, type ExportOptions } from '../../session/redact.ts';
 import { SessionLog } from '../../session/SessionLog.ts';
 import {
   startLive,
@@ -47,7 +48,8 @@ export interface LiveSession {
   readonly status: LiveStatus;
   readonly source: LiveHandle;
   /** The session so far as a capture file's text. */
-  readonly capture: () => { name: string; text: string };
+  /** The session so far as a capture file, secrets redacted unless `keepSecrets`. */
+  readonly capture: (options?: ExportOptions) => { name: string; text: string };
   readonly send: (
     kind: 'request' | 'notification',
     method: string,
@@ -229,12 +231,9 @@ export function useLiveSession(request: LiveRequest | undefined): LiveSession | 
             ? { ...status, role: tapRole(log.connections().length) }
             : status,
         source,
-        capture: () => ({
+        capture: (options = {}) => ({
           name: `signalscope-${roomLabel(url).replace(/[^\w.-]+/g, '-')}-${fileStamp(new Date())}.sscap.jsonl`,
-          text: writeCapture(
-            header,
-            Array.from({ length: log.length }, (_, i) => log.get(i)),
-          ),
+          text: [...exportCaptureLines(header, log.events(), options)].join(''),
         }),
         send: (kind, method, data) =>
           kind === 'request' ? source.request(method, data) : source.notify(method, data),
@@ -286,11 +285,14 @@ export function useLiveSession(request: LiveRequest | undefined): LiveSession | 
   return state;
 }
 
-/** A stable callback that downloads the live session as a capture. */
-export function useRecord(live: LiveSession | undefined): () => void {
-  return useCallback(() => {
-    if (!live) return;
-    const { name, text } = live.capture();
-    downloadBlob(name, new Blob([text], { type: 'application/x-ndjson' }));
-  }, [live]);
+/** A stable callback that downloads the live session as a capture (redacted unless asked). */
+export function useRecord(live: LiveSession | undefined): (options?: ExportOptions) => void {
+  return useCallback(
+    (options: ExportOptions = {}) => {
+      if (!live) return;
+      const { name, text } = live.capture(options);
+      downloadBlob(name, new Blob([text], { type: 'application/x-ndjson' }));
+    },
+    [live],
+  );
 }

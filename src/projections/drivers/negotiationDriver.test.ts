@@ -208,3 +208,22 @@ describe('createNegotiationDriver', () => {
     expect(driver.track('nope')).toBeUndefined();
   });
 });
+
+/** `{a:{a:…{password:'deep-secret'}}}` `depth` levels deep, built without recursion. */
+function deepValue(depth: number): unknown {
+  let v: unknown = { password: 'deep-secret' };
+  for (let k = 0; k < depth; k++) v = { a: v };
+  return v;
+}
+
+describe('a failure value from a hostile file (found by fuzz/)', () => {
+  it('an addIceCandidateOnFailure / setRemoteDescriptionOnFailure value nested 20,000 deep does not overflow the stack', () => {
+    const before = initialTransition(negotiationMachine, { polite: false })[0];
+    const value = deepValue(20_000);
+    for (const event of ['setLocalDescriptionOnFailure', 'setRemoteDescriptionOnFailure']) {
+      const out = negotiationEventsOf({ seq: 2, t: 0, type: 'pc', pc: 'A', event, value }, before);
+      expect(out).toHaveLength(1);
+      expect((out[0] as { error: string }).error.length).toBeLessThanOrEqual(500);
+    }
+  });
+});

@@ -29,6 +29,7 @@ import {
   type NegotiationEvent,
 } from '../../../machines/negotiationMachine.ts';
 import type { PcEvent } from '../../session/events.ts';
+import { stringifyJson } from '../../session/json.ts';
 import type { SessionLog } from '../../session/SessionLog.ts';
 import { descriptionType } from './peerConnectionDriver.ts';
 import { lastAtOrBefore } from './positions.ts';
@@ -38,7 +39,10 @@ export type NegotiationSnapshot = SnapshotFrom<typeof negotiationMachine>;
 
 function errorText(value: unknown): string {
   if (typeof value === 'string') return value;
-  return value === undefined ? 'failed' : JSON.stringify(value);
+  if (value === undefined) return 'failed';
+  // A failure value from a file may be nested deeper than JSON.stringify recurses, or huge.
+  const text = stringifyJson(value) ?? typeof value;
+  return text.length > 500 ? `${text.slice(0, 499)}…` : text;
 }
 
 /** The remote side's candidate while this impolite side waits for its answer. */

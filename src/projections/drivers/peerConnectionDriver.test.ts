@@ -242,3 +242,27 @@ describe('createPeerConnectionDriver', () => {
     expect(driver.track('b')?.indexes).toEqual([1, 4]);
   });
 });
+
+/** `{a:{a:…{password:'deep-secret'}}}` `depth` levels deep, built without recursion. */
+function deepValue(depth: number): unknown {
+  let v: unknown = { password: 'deep-secret' };
+  for (let k = 0; k < depth; k++) v = { a: v };
+  return v;
+}
+
+describe('a failure value from a hostile file (found by fuzz/)', () => {
+  it('a setLocalDescriptionOnFailure value nested 20,000 deep becomes a short error, not a stack overflow', () => {
+    const [event] = peerConnectionEventsOf({
+      seq: 1,
+      t: 0,
+      type: 'pc',
+      pc: 'p',
+      event: 'setLocalDescriptionOnFailure',
+      value: deepValue(20_000),
+    });
+    expect(event).toMatchObject({ type: 'pc.setLocalDescriptionOnFailure', seq: 1 });
+    const error = (event as { error: string }).error;
+    expect(error.startsWith('{"a":{"a":')).toBe(true);
+    expect(error.length).toBeLessThanOrEqual(500);
+  });
+});

@@ -26,6 +26,7 @@ import {
   type SdpType,
 } from '../../../machines/peerConnectionMachine.ts';
 import type { PcEvent } from '../../session/events.ts';
+import { stringifyJson } from '../../session/json.ts';
 import type { SessionLog } from '../../session/SessionLog.ts';
 import { lastAtOrBefore } from './positions.ts';
 import { createPcTracks } from './pcTracks.ts';
@@ -139,7 +140,10 @@ export function peerConnectionEventsOf(e: PcEvent): PeerConnectionEvent[] {
 
 function errorText(value: unknown): string {
   if (typeof value === 'string') return value;
-  return value === undefined ? 'failed' : JSON.stringify(value);
+  if (value === undefined) return 'failed';
+  // A failure value from a file may be nested deeper than JSON.stringify recurses, or huge.
+  const text = stringifyJson(value) ?? typeof value;
+  return text.length > 500 ? `${text.slice(0, 499)}…` : text;
 }
 
 export interface PeerConnectionDriverOptions {

@@ -3,6 +3,7 @@ import {
   PAGE_SIZE,
   containerPreview,
   copyText,
+  EXPAND_ALL_DEPTH,
   expandAll,
   initialExpanded,
   pathKey,
@@ -89,6 +90,18 @@ describe('initialExpanded() and expandAll()', () => {
     expect(r.complete).toBe(false);
     const rows = visibleRows(value, { expanded: r.expanded, pages: new Map() });
     expect(rows.length).toBeLessThanOrEqual(500);
+  });
+
+  it('stops at EXPAND_ALL_DEPTH levels on a chain nested 100,000 deep, quickly', () => {
+    const value: unknown = JSON.parse('['.repeat(100_000) + ']'.repeat(100_000));
+    const start = performance.now();
+    const r = expandAll(value);
+    const rows = visibleRows(value, { expanded: r.expanded, pages: new Map() });
+    expect(r.complete).toBe(false);
+    expect(r.expanded.size).toBe(EXPAND_ALL_DEPTH);
+    expect(rows.length).toBe(EXPAND_ALL_DEPTH + 1);
+    // Was ~100 ms per frame (a path key per level, each as long as its depth).
+    expect(performance.now() - start).toBeLessThan(1000);
   });
 });
 

@@ -54,6 +54,11 @@ export const PAGE_SIZE = 100;
 export const STRING_PREVIEW = 200;
 /** Rows "expand all" opens at most. */
 export const EXPAND_ALL_BUDGET = 2000;
+/**
+ * "Expand all" opens containers at most this deep: each row's key is its whole path, so a
+ * chain nested 100,000 levels deep (hostile but valid JSON) would cost the square of its depth.
+ */
+export const EXPAND_ALL_DEPTH = 100;
 
 export function typeOf(value: unknown): NodeType {
   if (value === null) return 'null';
@@ -199,7 +204,8 @@ export function initialExpanded(root: unknown, depth = 2): Set<string> {
 
 /**
  * Every container to open for "expand all", breadth first, until about `budget` rows would
- * show (first pages only). `complete` is false when the budget stopped it.
+ * show (first pages only) or {@link EXPAND_ALL_DEPTH} levels are open. `complete` is false
+ * when the budget or the depth stopped it.
  */
 export function expandAll(
   root: unknown,
@@ -211,6 +217,7 @@ export function expandAll(
   for (let q = 0; q < queue.length; q++) {
     const item = queue[q];
     if (!item || !isContainer(typeOf(item.value))) continue;
+    if (item.path.length >= EXPAND_ALL_DEPTH) return { expanded, complete: false };
     const children = childrenOf(item.value);
     const shown = Math.min(children.length, PAGE_SIZE);
     if (rows + shown > budget) return { expanded, complete: false };

@@ -10,13 +10,15 @@ const ITEMS: readonly { readonly format: ExportFormat; readonly label: string }[
 
 export interface ExportMenuProps {
   readonly disabled?: boolean;
-  readonly onPick: (format: ExportFormat) => void;
+  /** `keepSecrets`: the "keep secrets" box was checked (exports are redacted otherwise). */
+  readonly onPick: (format: ExportFormat, keepSecrets: boolean) => void;
 }
 
 /** A menu button: "Export" opens SVG / PNG / Mermaid (copy). Arrow keys move, Escape closes. */
 export const ExportMenu = memo(function ExportMenu({ disabled = false, onPick }: ExportMenuProps) {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
+  const [keepSecrets, setKeepSecrets] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const itemRefs = useRef<(HTMLButtonElement | null)[]>([]);
   const menuId = useId();
@@ -93,6 +95,20 @@ export const ExportMenu = memo(function ExportMenu({ disabled = false, onPick }:
       >
         Export ▾
       </button>
+      <label
+        className="seq-export__keep"
+        title="Exports redact tokens and passwords in URLs and ICE passwords in SDP unless this is checked"
+      >
+        <input
+          type="checkbox"
+          checked={keepSecrets}
+          disabled={disabled}
+          onChange={(e) => {
+            setKeepSecrets(e.target.checked);
+          }}
+        />{' '}
+        keep secrets
+      </label>
       {open && (
         <div
           id={menuId}
@@ -113,7 +129,7 @@ export const ExportMenu = memo(function ExportMenu({ disabled = false, onPick }:
               className="seq-export__item"
               onClick={() => {
                 close();
-                onPick(item.format);
+                onPick(item.format, keepSecrets);
               }}
             >
               {item.label}

@@ -323,7 +323,7 @@ export function SequenceDiagram({
   };
 
   const exportAs = useCallback(
-    async (format: ExportFormat) => {
+    async (format: ExportFormat, keepSecrets = false) => {
       const title = exportName;
       try {
         let file: ExportFile;
@@ -331,16 +331,16 @@ export function SequenceDiagram({
           file = {
             format,
             filename: `${exportName}.svg`,
-            content: toSvg(model, layout, { title }),
+            content: toSvg(model, layout, { title, keepSecrets }),
           };
         } else if (format === 'png') {
-          const svg = toSvg(model, layout, { title, maxRows: PNG_ROW_CAP });
+          const svg = toSvg(model, layout, { title, maxRows: PNG_ROW_CAP, keepSecrets });
           file = { format, filename: `${exportName}.png`, content: await toPng(svg) };
         } else {
           file = {
             format,
             filename: `${exportName}.mmd`,
-            content: toMermaid(model, layout, { title }),
+            content: toMermaid(model, layout, { title, keepSecrets }),
           };
         }
         if (onExport) {
@@ -366,8 +366,8 @@ export function SequenceDiagram({
     [model, layout, exportName, onExport],
   );
   const onPick = useCallback(
-    (format: ExportFormat) => {
-      void exportAs(format);
+    (format: ExportFormat, keepSecrets: boolean) => {
+      void exportAs(format, keepSecrets);
     },
     [exportAs],
   );

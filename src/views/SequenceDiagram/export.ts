@@ -7,6 +7,7 @@
  * method or close reason can never end a Mermaid statement, start a directive, or become
  * SVG markup.
  */
+import { redactString } from '../../session/redact.ts';
 import { describeAll, type RowTone, type SeqRow } from './describe.ts';
 import type { RowLayout, SequenceModel } from './model.ts';
 
@@ -20,6 +21,28 @@ export interface ExportOptions {
   readonly title?: string;
   /** Colours of the SVG (default light). */
   readonly theme?: 'light' | 'dark';
+  /**
+   * Keep secrets (URL query tokens, `a=ice-pwd` values) in the rows' texts as they are.
+   * Default false: an export is redacted (src/session/redact.ts).
+   */
+  readonly keepSecrets?: boolean;
+}
+
+/** The rows an export draws: redacted unless `keepSecrets`. */
+function exportRows(
+  model: SequenceModel,
+  layout: RowLayout,
+  max: number,
+  options: ExportOptions,
+): SeqRow[] {
+  const rows = describeAll(model, layout, max);
+  if (options.keepSecrets) return rows;
+  return rows.map((row) => ({
+    ...row,
+    label: redactString(row.label),
+    detail: redactString(row.detail),
+    aria: redactString(row.aria),
+  }));
 }
 
 // ── Mermaid ────────────────────────────────────────────────────────────────
@@ -84,7 +107,7 @@ export function toMermaid(
   options: ExportOptions = {},
 ): string {
   const max = options.maxRows ?? EXPORT_ROW_CAP;
-  const rows = describeAll(model, layout, max);
+  const rows = exportRows(model, layout, max, options);
   const p = (col: number) => `P${Math.max(0, col)}`;
   const lines = ['sequenceDiagram'];
   if (options.title !== undefined) lines.push(`  title ${mermaidText(options.title)}`);
@@ -256,7 +279,7 @@ export function toSvg(
   const g = SVG_GEOMETRY;
   const pal = PALETTES[options.theme ?? 'light'];
   const max = options.maxRows ?? EXPORT_ROW_CAP;
-  const rows = describeAll(model, layout, max);
+  const rows = exportRows(model, layout, max, options);
   const cols = Math.max(1, model.columns.length);
   const capped = layout.length > rows.length;
   const left = g.pad + g.time;
