@@ -186,3 +186,24 @@ describe('what counts as a secret', () => {
     for (const s of ['=N', '=C', '=E']) expect(text).not.toContain(s);
   });
 });
+
+describe('frames without secrets keep their bytes', () => {
+  it('a frame that only looks like it might hold one is not rewritten', () => {
+    // "key" and "\u" pass the cheap pre-check; nothing in it is a secret.
+    const text =
+      '{"request":true,"id":7,"method":"requestConsumerKeyFrame","data":{"consumerId":"c\\u0031","keyFrameRequestDelay":1.0, "n":1e3}}';
+    expect(redactFrameText(text)).toBe(text);
+  });
+
+  it('a frame with a secret is rewritten with only that value replaced', () => {
+    const text = '{"request":true,"id":7,"method":"join","data":{"token":"s3cr3t","n":1}}';
+    const out = redactFrameText(text);
+    expect(out).not.toContain('s3cr3t');
+    expect(JSON.parse(out)).toEqual({
+      request: true,
+      id: 7,
+      method: 'join',
+      data: { token: '[redacted]', n: 1 },
+    });
+  });
+});

@@ -119,9 +119,19 @@ function put(target: Record<string, unknown>, key: string, value: unknown): void
  * overflows the stack nor keeps a secret below some depth.
  */
 export function redactValue(value: unknown): unknown {
+  return redactTracked(value).value;
+}
+
+/** `redactValue`, and whether anything was replaced. */
+function redactTracked(value: unknown): { value: unknown; changed: boolean } {
+  let changed = false;
   const pending: [source: object, target: Record<string, unknown> | unknown[]][] = [];
   const copy = (v: unknown): unknown => {
-    if (typeof v === 'string') return redactString(v);
+    if (typeof v === 'string') {
+      const r = redactString(v);
+      if (r !== v) changed = true;
+      return r;
+    }
     if (typeof v !== 'object' || v === null) return v;
     const target: Record<string, unknown> | unknown[] = Array.isArray(v)
       ? new Array<unknown>(v.length)
@@ -138,10 +148,15 @@ export function redactValue(value: unknown): unknown {
       continue;
     }
     for (const [k, v] of Object.entries(source)) {
-      put(target, k, isSecretName(k) ? REDACTED : copy(v));
+      if (isSecretName(k)) {
+        changed = true;
+        put(target, k, REDACTED);
+      } else {
+        put(target, k, copy(v));
+      }
     }
   }
-  return root;
+  return { value: root, changed };
 }
 
 /** `"name": "value` pairs in text that is not JSON (a cut or broken frame). */
@@ -169,7 +184,11 @@ export function redactFrameText(text: string): string {
     });
     return redactString(pairs);
   }
-  return stringifyJson(redactValue(parsed)) ?? text;
+  // A frame with nothing to replace keeps its bytes (parsing and writing it again could
+  // change its spacing or number forms).
+  const redacted = redactTracked(parsed);
+  if (!redacted.changed) return text;
+  return stringifyJson(redacted.value) ?? text;
 }
 
 /** One event with its secrets replaced (the original is not changed). */
