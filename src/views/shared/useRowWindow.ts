@@ -79,7 +79,9 @@ export function useRowWindow(
     const el = container.current;
     if (!el) return;
     const next = Math.floor(el.scrollTop / rowHeight);
-    if (Math.abs(next - firstRef.current) > inView) {
+    // A page or more at once (the thumb dragged, Page Down, Home / End) is a jump: none of
+    // the rows either side would still be in view after the next one.
+    if (Math.abs(next - firstRef.current) >= inView - 1) {
       setJumping(true);
       clearTimeout(settleTimer.current);
       settleTimer.current = setTimeout(() => {
