@@ -131,9 +131,11 @@ test('the lifeline header stays on top while the rows scroll, and the rows line 
   // Tabbing into the diagram keeps the scroll position (the grid is far taller than its view).
   const before = scroller.scrollTop;
   expect(before).toBeGreaterThan(500);
-  // Tab order: Export, then the grid.
+  // Tab order: Export, its "keep secrets" box, then the grid.
   await userEvent.tab();
   await expect.element(screen.getByRole('button', { name: 'Export ▾' })).toHaveFocus();
+  await userEvent.tab();
+  await expect.element(screen.getByRole('checkbox', { name: /keep secrets/ })).toHaveFocus();
   await userEvent.tab();
   await expect.element(grid).toHaveFocus();
   expect(scroller.scrollTop).toBe(before);
