@@ -35,6 +35,20 @@ export default tseslint.config(
           selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
           message: 'Untrusted strings render as text.',
         },
+        {
+          selector: 'AssignmentExpression[left.property.name=/^(innerHTML|outerHTML|srcdoc)$/]',
+          message: 'Untrusted strings render as text: set textContent or build elements.',
+        },
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(insertAdjacentHTML|createContextualFragment)$/]',
+          message: 'Untrusted strings render as text: build elements instead of parsing HTML.',
+        },
+        {
+          selector:
+            "CallExpression[callee.object.name='document'][callee.property.name=/^(write|writeln)$/]",
+          message: 'No document.write.',
+        },
       ],
       'no-eval': 'error',
       'no-new-func': 'error',

@@ -31,6 +31,12 @@ async function openPage(url: string): Promise<{ page: Page; problems: string[] }
     if (m.type() === 'error') problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(String(e)));
+  // The app ships a Content-Security-Policy (index.html): any violation is a problem.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
+    });
+  });
   await page.goto(url);
   return { page, problems };
 }
@@ -54,6 +60,17 @@ afterAll(async () => {
 });
 
 describe('the built app', () => {
+  it('ships a Content-Security-Policy that forbids inline script and eval', async () => {
+    const html = await (await fetch(`${base}/`)).text();
+    const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
+    const scriptSrc = /script-src ([^;]+)/.exec(csp)?.[1] ?? '';
+    expect(scriptSrc.trim()).toBe("'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'none'");
+    // The page runs under it: no inline script in the built page.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+  });
+
   it('opens the recorded demo decoded message by message, and a row shows its frame', async () => {
     const { page, problems } = await openPage(`${base}/`);
     const grid = page.getByRole('grid', { name: 'Sequence diagram' });
