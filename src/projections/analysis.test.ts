@@ -412,3 +412,36 @@ describe('SessionAnalysis of mesh and two-party connections', () => {
     ]).toEqual([4]);
   });
 });
+
+describe('large frames', () => {
+  it('a frame over 1 MiB is a large-frame finding; one at the limit is not', async () => {
+    const { LARGE_FRAME_CHARS } = await import('./findings.ts');
+    const log = new SessionLog();
+    const frame = (n: number) =>
+      JSON.stringify({ notification: true, method: 'x', data: { s: '' } }).replace(
+        '"s":""',
+        `"s":"${'y'.repeat(n)}"`,
+      );
+    const base = frame(0).length;
+    log.append({
+      t: 0,
+      type: 'ws.frame',
+      conn: 'c1',
+      dir: 'in',
+      text: frame(LARGE_FRAME_CHARS - base),
+    });
+    log.append({
+      t: 1,
+      type: 'ws.frame',
+      conn: 'c1',
+      dir: 'in',
+      text: frame(LARGE_FRAME_CHARS - base + 1),
+    });
+    const list = findings(new SessionAnalysis(log).update()).filter(
+      (f) => f.code === 'large-frame',
+    );
+    expect(list.map((f) => f.seq)).toEqual([1]);
+    expect(list[0]?.severity).toBe('warning');
+    expect(list[0]?.message).toContain('1,048,577 characters');
+  });
+});

@@ -40,6 +40,11 @@ export const FINDING_CODES = {
     description:
       "A text frame that is not a valid message of its connection's protocol (protoo, or the mesh / two-party room JSON); the receiver drops it.",
   },
+  'large-frame': {
+    severity: 'warning',
+    description:
+      'A frame over 1 MiB (LARGE_FRAME_CHARS): kept whole in the log and in exports, but the inspector shows its first 200,000 characters, without pretty-printing; the Raw tab downloads it whole. Signaling this big usually means a runaway payload.',
+  },
   'binary-frame': {
     severity: 'info',
     description:
@@ -225,6 +230,16 @@ export const FINDING_CODES = {
 
 export type FindingCode = keyof typeof FINDING_CODES;
 
+/**
+ * Frames longer than this (characters of text, or of base64) get a `large-frame` finding and
+ * are shown cut, never pretty-printed: a page stays responsive with frames of tens of MB.
+ */
+export const LARGE_FRAME_CHARS = 1024 * 1024;
+
+function mib(chars: number): string {
+  return `${(chars / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
 const VALIDATION_CODES = new Set<string>([
   'unknown-method',
   'missing-field',
@@ -329,6 +344,14 @@ export function findings(a: SessionAnalysis, now = a.log.endTime): Finding[] {
           );
       }
       continue;
+    }
+    const size = (log.frameText(i) ?? log.frameBase64(i) ?? '').length;
+    if (size > LARGE_FRAME_CHARS) {
+      add(
+        'large-frame',
+        i,
+        `frame of ${mib(size)} (${size.toLocaleString('en')} characters), over the ${mib(LARGE_FRAME_CHARS)} the inspector shows whole: its detail shows the start; the Raw tab downloads it whole`,
+      );
     }
     const kind = a.kindCode(i);
     switch (kind) {

@@ -421,3 +421,48 @@ describe('MessageDetail: untrusted strings', () => {
     expect(within(region(/^SDP offer/)).getByText(HOSTILE)).toBeDefined();
   });
 });
+
+describe('MessageDetail: a frame over 1 MiB', () => {
+  const big = (secret: string) => {
+    const log = new SessionLog();
+    log.append({ t: 0, type: 'ws.open', conn: 'c1', url: 'wss://h/?roomId=r&peerId=p' });
+    log.append({
+      t: 1,
+      type: 'ws.frame',
+      conn: 'c1',
+      dir: 'in',
+      text: JSON.stringify({
+        notification: true,
+        method: 'activeSpeaker',
+        data: { token: secret, blob: 'x'.repeat(1_200_000) },
+      }),
+    });
+    return new Analysis(log).update();
+  };
+
+  it('is shown cut, as received, with its finding and a download of the whole (redacted) frame', async () => {
+    const analysis = big('s3cr3t-token');
+    const { user } = show(analysis, 1, { findings: allFindings(analysis) });
+    expect(document.body.textContent).toMatch(/frame of 1\.1 MiB .*over the 1\.0 MiB/);
+    await user.click(screen.getByRole('tab', { name: 'Raw' }));
+    expect(screen.getByText('Over 1 MiB: shown exactly as received.')).toBeTruthy();
+    expect(screen.queryByRole('checkbox', { name: /Pretty-print/ })).toBeNull();
+    expect(document.body.textContent).toMatch(
+      /Showing the first 200,000 of 1,200,\d{3} characters/,
+    );
+    const clicks: string[] = [];
+    const createObjectURL = vi.fn((blob: Blob) => {
+      void blob.text().then((t) => clicks.push(t));
+      return 'blob:x';
+    });
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() }));
+    await user.click(screen.getByRole('button', { name: 'Download it whole (secrets redacted)' }));
+    await vi.waitFor(() => {
+      expect(clicks).toHaveLength(1);
+    });
+    expect(clicks[0]?.length).toBeGreaterThan(1_200_000);
+    expect(clicks[0]).not.toContain('s3cr3t-token');
+    expect(clicks[0]).toContain('[redacted]');
+    vi.unstubAllGlobals();
+  });
+});

@@ -1,6 +1,7 @@
 import { memo, useId, useMemo, useState } from 'react';
 import type { SessionAnalysis } from '../../projections/analysis.ts';
-import type { Finding } from '../../projections/findings.ts';
+import { LARGE_FRAME_CHARS, type Finding } from '../../projections/findings.ts';
+import { downloadBlob } from '../shared/download.ts';
 import { BodyBlock, CatalogBlock, FindingsBlock, PairBlock, RtpBlocks } from './Blocks.tsx';
 import { JsonTree } from './JsonTree.tsx';
 import {
@@ -17,7 +18,8 @@ import {
 import { mediasoupBlocks } from './rtp.ts';
 import { SdpPanel } from './SdpView.tsx';
 import { sdpOfEvent } from './sdpLocate.ts';
-import { SecretsContext, type SecretsState } from './secrets.tsx';
+import { SecretsContext, useSecrets, type SecretsState } from './secrets.tsx';
+import { redactFrameText } from '../../session/redact.ts';
 import { Tabs } from './Tabs.tsx';
 import type { DataTab, MessageDetailProps } from './types.ts';
 import './MessageDetail.css';
@@ -66,7 +68,11 @@ function Header({ h, pcId }: { h: DetailHeader; pcId: string | undefined }) {
 }
 
 function RawView({ text, what }: { text: string; what: string }) {
-  const pretty = useMemo(() => prettyJson(text), [text]);
+  // A frame over the limit is shown as received (parsing and printing tens of MB again
+  // would hold the page); it downloads whole.
+  const large = text.length > LARGE_FRAME_CHARS;
+  const pretty = useMemo(() => (large ? undefined : prettyJson(text)), [text, large]);
+  const { reveal } = useSecrets();
   const [prettyOn, setPrettyOn] = useState(true);
   const shown = prettyOn && pretty !== undefined ? pretty : text;
   const cut = shown.length > MAX_RAW_CHARS;
@@ -84,6 +90,8 @@ function RawView({ text, what }: { text: string; what: string }) {
             />{' '}
             Pretty-print
           </label>
+        ) : large ? (
+          <span className="md-muted">Over 1 MiB: shown exactly as received.</span>
         ) : (
           <span className="md-muted">Not JSON: shown exactly as received.</span>
         )}
@@ -94,7 +102,18 @@ function RawView({ text, what }: { text: string; what: string }) {
       {cut && (
         <p className="md-note">
           Showing the first {MAX_RAW_CHARS.toLocaleString('en')} of{' '}
-          {shown.length.toLocaleString('en')} characters.
+          {shown.length.toLocaleString('en')} characters.{' '}
+          <button
+            type="button"
+            className="md-button"
+            onClick={() => {
+              // An export: secrets redacted unless the detail shows them.
+              const whole = reveal ? text : redactFrameText(text);
+              downloadBlob(`${what.replace(/[^\w.-]+/g, '-')}.txt`, new Blob([whole]));
+            }}
+          >
+            Download it whole{reveal ? '' : ' (secrets redacted)'}
+          </button>
         </p>
       )}
       <pre className="md-raw" aria-label={what}>
