@@ -222,6 +222,17 @@ export function JsonTree({ value, rootName, label }: JsonTreeProps) {
   const [fullStrings, setFullStrings] = useState<ReadonlySet<string>>(() => new Set());
   const [activeKey, setActiveKey] = useState(() => pathKey([]));
   const [status, setStatus] = useState('');
+  // Another value (the detail shows the next message): start again as a fresh tree would,
+  // but keep the DOM, so rows at the same paths are updated in place instead of rebuilt.
+  const [shownValue, setShownValue] = useState(value);
+  if (shownValue !== value) {
+    setShownValue(value);
+    setExpanded(initialExpanded(value));
+    setPages(new Map());
+    setFullStrings(new Set());
+    setActiveKey(pathKey([]));
+    setStatus('');
+  }
   const rows = useMemo(() => visibleRows(value, { expanded, pages }), [value, expanded, pages]);
   const elements = useRef(new Map<string, HTMLElement>());
   const wantFocus = useRef(false);

@@ -203,11 +203,11 @@ const EventView = memo(function EventView({
                 label={`${header.title}: ${tree.root}`}
               />
             ) : (
-              <RawView text={raw.text} what={raw.what} />
+              <RawView key={index} text={raw.text} what={raw.what} />
             )}
           </Tabs>
         ) : (
-          <RawView text={raw.text} what={raw.what} />
+          <RawView key={index} text={raw.text} what={raw.what} />
         )}
       </section>
     </>
@@ -266,8 +266,10 @@ export function MessageDetail({
         <span id={headingId} className="visually-hidden">
           Message seq {analysis.log.seq(selected)}
         </span>
+        {/* Not keyed by the selection: the next message updates this DOM in place (its
+            stateful parts reset themselves: the tree on a new value, the raw view and the SDP
+            panel by key). */}
         <EventView
-          key={selected}
           analysis={analysis}
           index={selected}
           cursor={cursor}
