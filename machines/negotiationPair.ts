@@ -99,7 +99,7 @@ export function nextOwnEvent(ctx: NegotiationContext): NegotiationEvent | undefi
 }
 
 /** The remote description the side will have once its queued calls have run. */
-function remoteAfterChain(ctx: NegotiationContext): Description | null {
+export function remoteAfterChain(ctx: NegotiationContext): Description | null {
   const queued = ctx.chain.filter((c) => c.side === 'remote' && c.description !== undefined);
   return queued.at(-1)?.description ?? remoteDescriptionOf(ctx);
 }

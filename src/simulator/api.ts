@@ -143,6 +143,8 @@ export interface Simulation {
   step(): SimStep | undefined;
   /** Queues a fault; it applies from the next step on. Throws a clear error for a bad spec. */
   inject(fault: FaultSpec): void;
+  /** What an actor fault of `kind` can hit right now (peer names, pc or transport ids). */
+  faultTargets(kind: FaultKind): readonly string[];
 }
 
 /** A scenario file that cannot be used: says where (JSON line and field) and what. */

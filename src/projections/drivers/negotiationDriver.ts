@@ -137,7 +137,10 @@ export interface NegotiationDriver {
 }
 
 export interface NegotiationDriverOptions {
-  /** Whether the side of `pc` is the polite one (default: false for every pc). */
+  /**
+   * Whether the side of `pc` is the polite one. Default: what the pc's first event says — a
+   * `create` whose value has `polite: true` (the simulator writes it) — else impolite.
+   */
   readonly polite?: (pc: string) => boolean;
   /** Checkpoint spacing of each stepper (default 256). */
   readonly every?: number;
@@ -154,8 +157,8 @@ export function createNegotiationDriver(
   log: SessionLog,
   options: NegotiationDriverOptions = {},
 ): NegotiationDriver {
-  const makeTrack = (pc: string, indexes: number[]): NegotiationTrack => {
-    const polite = options.polite?.(pc) ?? false;
+  const makeTrack = (pc: string, indexes: number[], first: PcEvent): NegotiationTrack => {
+    const polite = options.polite?.(pc) ?? declaredPolite(first);
     const eventsAt = (k: number, before: NegotiationSnapshot): NegotiationEvent[] | undefined => {
       const logIndex = indexes[k];
       if (logIndex === undefined) return undefined;
@@ -179,6 +182,17 @@ export function createNegotiationDriver(
   };
 
   return createPcTracks(log, makeTrack);
+}
+
+/** A `create` event whose value says `polite: true`. */
+function declaredPolite(first: PcEvent): boolean {
+  const v = first.value;
+  return (
+    first.event === 'create' &&
+    typeof v === 'object' &&
+    v !== null &&
+    (v as { polite?: unknown }).polite === true
+  );
 }
 
 function negotiationInitial(polite: boolean, name: string): NegotiationSnapshot {

@@ -1,3 +1,4 @@
+import type { PcEvent } from '../../session/events.ts';
 import { TYPE_CODE, type SessionLog } from '../../session/SessionLog.ts';
 
 /** One machine track per `pc` id, grown as the log grows. */
@@ -20,7 +21,10 @@ export interface PcTracks<TTrack> {
  */
 export function createPcTracks<
   TTrack extends { readonly stepper: { extend(count: number): void } },
->(log: SessionLog, makeTrack: (pc: string, indexes: number[]) => TTrack): PcTracks<TTrack> {
+>(
+  log: SessionLog,
+  makeTrack: (pc: string, indexes: number[], first: PcEvent) => TTrack,
+): PcTracks<TTrack> {
   const byPc = new Map<string, { track: TTrack; indexes: number[] }>();
   const list: TTrack[] = [];
   let scanned = 0;
@@ -34,7 +38,7 @@ export function createPcTracks<
       let entry = byPc.get(event.pc);
       if (!entry) {
         const indexes: number[] = [];
-        entry = { track: makeTrack(event.pc, indexes), indexes };
+        entry = { track: makeTrack(event.pc, indexes, event), indexes };
         byPc.set(event.pc, entry);
         list.push(entry.track);
       }
