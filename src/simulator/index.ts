@@ -7,6 +7,7 @@
  * simulateToEnd(sim);
  * sim.log.length; // every event of the run, same for every run of the same scenario
  */
+import { newHeader, writeCapture } from '../session/capture.ts';
 import { SessionLog } from '../session/SessionLog.ts';
 import {
   FAULT_KINDS,
@@ -431,4 +432,22 @@ export const BUILTIN_SCENARIOS: readonly ScenarioFile[] = [
 
 export function builtinScenario(id: string): ScenarioFile | undefined {
   return BUILTIN_SCENARIOS.find((s) => s.id === id);
+}
+
+/** Simulated time has no calendar date: every capture of a simulation says this one. */
+export const SIMULATION_EPOCH = '2000-01-01T00:00:00.000Z';
+
+/**
+ * The simulation as a capture file (docs/capture-format.md): byte for byte the same for the
+ * same scenario, seed and faults.
+ */
+export function simulationCapture(sim: Simulation): string {
+  const { scenario } = sim;
+  return writeCapture(
+    newHeader(
+      { kind: 'simulator', scenario: scenario.id, title: scenario.title, seed: scenario.seed },
+      new Date(SIMULATION_EPOCH),
+    ),
+    sim.log.events(),
+  );
 }

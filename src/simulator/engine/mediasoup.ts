@@ -222,7 +222,8 @@ export class MediasoupRoom implements FaultHandler {
     const id = w.rng.int(0, 10_000_000);
     const generation = this.#generation;
     w.frame(ME, 'out', { request: true, id, method, data });
-    const timer = w.schedule(requestTimeoutMs('client', this.#pending.size), {
+    // Timers fire at or after their time: 1 ms after the deadline.
+    const timer = w.schedule(requestTimeoutMs('client', this.#pending.size) + 1, {
       kind: 'request-timeout',
       actor: ME,
       conn: ME,
