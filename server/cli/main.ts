@@ -22,6 +22,7 @@ import { summarise, type SessionSummary } from '../../src/projections/summary.ts
 import { exportCaptureLines } from '../../src/session/redact.ts';
 import { createWriteStream } from 'node:fs';
 import { loadSessionFiles, UserError, type Loaded } from './load.ts';
+import { simulate } from './simulate.ts';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -49,6 +50,11 @@ Usage:
                                                   HARs, webrtc-internals dumps and captures merged
                                                   into one capture, written to CAPTURE (default
                                                   standard output), secrets redacted as by export
+  signalscope simulate SCENARIO [--seed N] [--explain] [--out CAPTURE]
+                                                  runs a teaching scenario headless (a built-in id,
+                                                  or a scenario JSON file: docs/scenarios.md) and
+                                                  writes its capture; --explain prints every step
+  signalscope simulate --list                     the built-in scenarios
   signalscope codes [--json]                      every finding code with its severity and meaning
   signalscope help
 
@@ -69,6 +75,9 @@ interface Args {
   minSeverity: Severity;
   files: string[];
   out: string | undefined;
+  seed: number | undefined;
+  explain: boolean;
+  list: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -80,6 +89,9 @@ function parseArgs(argv: readonly string[]): Args {
     minSeverity: 'info',
     files: [],
     out: undefined,
+    seed: undefined,
+    explain: false,
+    list: false,
   };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k] ?? '';
@@ -98,7 +110,13 @@ function parseArgs(argv: readonly string[]): Args {
       const v = argv[++k];
       if (v === undefined || v === '') throw new UserError('--out takes a file name');
       args.out = v;
-    } else if (a === '-h' || a === '--help') args.command = 'help';
+    } else if (a === '--seed') {
+      const v = argv[++k];
+      if (v === undefined || !/^\d+$/.test(v)) throw new UserError('--seed takes a whole number');
+      args.seed = Number(v);
+    } else if (a === '--explain') args.explain = true;
+    else if (a === '--list') args.list = true;
+    else if (a === '-h' || a === '--help') args.command = 'help';
     else if (a.startsWith('--')) throw new UserError(`unknown option ${a}`);
     else if (args.command === undefined) args.command = a;
     else args.files.push(a);
@@ -125,6 +143,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return 0;
       case 'codes':
         return codes(args, io);
+      case 'simulate':
+        return await simulate(
+          {
+            scenario: args.files[0],
+            seed: args.seed,
+            explain: args.explain,
+            list: args.list,
+            out: args.out,
+          },
+          io,
+        );
       case 'summary':
       case 'check':
       case 'states':
@@ -132,7 +161,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'import': {
         if (args.files.length === 0) throw new UserError(`${args.command} needs a FILE`);
         if (args.out !== undefined && args.command !== 'import') {
-          throw new UserError('--out is an option of import');
+          throw new UserError('--out is an option of import and simulate');
         }
         const loaded = await loadSessionFiles(args.files, io.stdin);
         reportImport(loaded, io);
