@@ -75,6 +75,16 @@ describe('benchmarks at a tiny size', () => {
     expect(existsSync(figures.file as string)).toBe(false);
   }, 60_000);
 
+  it('simulate-mesh ends with its figures and checks the mesh with the inspector machines', async () => {
+    const figures = await lastJsonLine([here('./simulate-mesh.ts')]);
+    expect(figures.bench).toBe('simulate-mesh');
+    expect(figures.peers).toBe(4);
+    expect(figures.connections).toBe(6);
+    expectNumbers(figures, ['steps', 'events', 'explainedMs', 'headlessMs']);
+    expect(figures.allConnected).toBe(true);
+    expect(typeof figures.pass).toBe('boolean');
+  }, 60_000);
+
   it("machine-stepper ends with every machine's figures as one JSON line", async () => {
     const figures = await lastJsonLine([here('./machine-stepper.ts')]);
     expect(figures.bench).toBe('machine-stepper');

@@ -19,6 +19,7 @@ const BENCHMARKS = [
   'room-graph-layout',
   'inspector-open',
   'live-flood',
+  'simulate-mesh',
 ];
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));

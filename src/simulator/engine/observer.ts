@@ -22,6 +22,8 @@ import type { SessionLog } from '../../session/SessionLog.ts';
 export class Observer {
   readonly analysis: SessionAnalysis;
   readonly drivers: MachineDrivers;
+  /** Each machine's view after the last step that touched it (see `stateChanges`). */
+  readonly views = new Map<string, unknown>();
   /** Whether steps also report the perfect-negotiation model of each pc. */
   readonly negotiation: boolean;
   #synced = 0;
@@ -93,9 +95,10 @@ function describe(before: unknown, after: unknown): string[] {
 }
 
 /**
- * What the inspector's machines changed during the log range [first, end) (one step): lines
- * like `RTCPeerConnection pc-1-2: signalingState: "stable" → "have-local-offer"`. Only the
- * machines of the connections and peer connections the range touches are compared.
+ * What the inspector's machines changed during the log range [first, end) — the last step,
+ * at the end of the log — as lines like `RTCPeerConnection pc-1-2: signalingState: "stable"
+ * → "have-local-offer"`. Only the machines of the connections and peer connections the range
+ * touches are compared. Call it for every step, in order.
  */
 export function stateChanges(observer: Observer, first: number, end: number): string[] {
   observer.sync();
@@ -114,12 +117,16 @@ export function stateChanges(observer: Observer, first: number, end: number): st
   const compare = <S>(
     kind: MachineEntry['kind'],
     id: string,
-    track: { snapshotAtLogIndex(i: number): S } | undefined,
+    track: { readonly stepper: { readonly initial: S; readonly final: S } } | undefined,
     view: (s: S) => unknown,
   ): void => {
     if (track === undefined) return;
-    const before = view(track.snapshotAtLogIndex(first - 1));
-    const after = view(track.snapshotAtLogIndex(end - 1));
+    // Steps are explained in order, so a machine's view before this step is the one it had
+    // after the last step that touched it: no replay from checkpoints needed.
+    const key = `${kind}\u0000${id}`;
+    const before = observer.views.has(key) ? observer.views.get(key) : view(track.stepper.initial);
+    const after = view(track.stepper.final);
+    observer.views.set(key, after);
     for (const line of describe(before, after)) out.push(`${KIND_TITLE[kind]} ${id}: ${line}`);
   };
   for (const conn of conns) {
